@@ -1,0 +1,31 @@
+"""What every JSON endpoint shares: reading a body, answering with a page or a record."""
+
+from flask import Response, jsonify, request
+from flask_sqlalchemy.pagination import Pagination
+from marshmallow import Schema
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from .pagination import link_header, page_body
+
+
+def json_object() -> dict:
+    """The request body as a JSON object, or a 4xx that says what is wrong with it."""
+    if not request.is_json:
+        raise UnsupportedMediaType("Send a JSON object with 'Content-Type: application/json'.")
+    try:
+        data = request.get_json()
+    except BadRequest:
+        raise BadRequest("The request body is not valid JSON in UTF-8.") from None
+    if not isinstance(data, dict):
+        raise BadRequest("The request body must be a JSON object, not a list or a single value.")
+    return data
+
+
+def page_response(pagination: Pagination, item_schema: Schema) -> Response:
+    response = jsonify(page_body(pagination, item_schema))
+    response.headers["Link"] = link_header(pagination)
+    return response
+
+
+def created(body: dict, location: str) -> tuple[Response, int, dict]:
+    return jsonify(body), 201, {"Location": location}

@@ -1,0 +1,70 @@
+"""Marshmallow fields shared by every domain: vocabulary terms, countries, slugs, text."""
+
+import re
+from collections.abc import Mapping
+
+from marshmallow import ValidationError, fields, validate
+
+from . import vocabulary
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Control characters other than tab, newline and carriage return: never meaningful in
+# text people write, and illegal in the XML of our feeds.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Term(fields.String):
+    """One identifier from a vocabulary, e.g. a stakeholder group or a stage."""
+
+    def __init__(self, terms: Mapping, noun: str, **kwargs):
+        super().__init__(validate=self.check, **kwargs)
+        self.terms = terms
+        self.noun = noun
+
+    def check(self, value: str) -> None:
+        if value not in self.terms:
+            allowed = ", ".join(self.terms)
+            raise ValidationError(f"'{value}' is not {self.noun}; use one of: {allowed}.")
+
+    @property
+    def choices(self) -> list[str]:
+        return list(self.terms)
+
+
+class Country(fields.String):
+    """An ISO 3166-1 alpha-2 country code, upper-cased."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if code not in vocabulary.COUNTRIES:
+            raise ValidationError(f"'{value}' is not an ISO 3166-1 alpha-2 country code.")
+        return code
+
+
+class Slug(fields.String):
+    def __init__(self, **kwargs):
+        super().__init__(validate=[validate.Length(1, 80), self.check], **kwargs)
+
+    @staticmethod
+    def check(value: str) -> None:
+        if not SLUG.match(value):
+            raise ValidationError(
+                f"'{value}' is not a slug: use lower-case letters, digits and single hyphens."
+            )
+
+
+class Text(fields.String):
+    """Free text with surrounding space trimmed, a length limit and no control characters."""
+
+    def __init__(self, max_length: int, *, min_length: int = 0, **kwargs):
+        super().__init__(validate=validate.Length(min_length, max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if CONTROL.search(text):
+            raise ValidationError("Remove the control characters from this text.")
+        return text
+
+
+def term_list(terms: Mapping, noun: str, **kwargs) -> fields.List:
+    return fields.List(Term(terms, noun), **kwargs)

@@ -1,0 +1,33 @@
+"""The OpenAPI document: valid, and listing every JSON endpoint the app serves."""
+
+from openapi_spec_validator import validate
+
+HTTP_METHODS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
+
+
+def test_the_openapi_document_is_valid_openapi_3(client):
+    document = client.get("/api/v1/openapi.json").json
+    validate(document)
+    assert document["openapi"].startswith("3.")
+
+
+def test_every_api_route_and_method_is_in_the_document(app, client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            path = rule.rule.replace("<", "{").replace(">", "}")
+            for method in rule.methods & HTTP_METHODS:
+                assert method.lower() in paths[path], f"{method} {path} is undocumented"
+
+
+def test_schemas_in_the_document_name_the_vocabulary(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    assert set(schemas["IssueInput"]["required"]) == {"title", "category"}
+    assert "IssuePage" in schemas
+    assert "Problem" in schemas
+
+
+def test_writes_are_documented_as_needing_a_bearer_token(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert paths["/api/v1/issues"]["post"]["security"] == [{"bearerAuth": []}]
+    assert "security" not in paths["/api/v1/issues"]["get"]
