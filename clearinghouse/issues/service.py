@@ -1,0 +1,97 @@
+"""Reading and changing issues: the only door, for pages, the API, the CLI and the seed."""
+
+from collections.abc import Mapping
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.exc import IntegrityError
+
+from .. import activity, vocabulary
+from ..auth.permissions import Actor, require_role
+from ..database import transaction
+from ..exceptions import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..pagination import ListArgs, paginate
+from ..slugs import RESERVED, unique_slug
+from ..validation import load
+from .models import Issue, IssueActionLine
+from .schemas import IssueInput, IssueListArgs, IssuePatch, IssueSnapshot
+
+RECORD_TYPE = "issue"
+PRIORITY_ORDER = {level: rank for rank, level in enumerate(vocabulary.PRIORITIES)}
+
+
+def list_issues(args: Mapping) -> Pagination:
+    """Issues filtered by category, Action Line and priority; Internet governance first."""
+    filters = load(IssueListArgs(), args)
+    query = db.select(Issue).order_by(*category_order(), Issue.title, Issue.id)
+    if "category" in filters:
+        query = query.where(Issue.category == filters["category"])
+    if "priority" in filters:
+        query = query.where(Issue.priority == filters["priority"])
+    if "action_line" in filters:
+        family = vocabulary.action_line_family(filters["action_line"])
+        linked = db.select(IssueActionLine.issue_id).where(IssueActionLine.code.in_(family))
+        query = query.where(Issue.id.in_(linked))
+    return paginate(query, filters)
+
+
+def category_order():
+    ranks = {category: rank for rank, category in enumerate(vocabulary.CATEGORIES)}
+    return [db.case(ranks, value=Issue.category, else_=len(ranks))]
+
+
+def get_issue(slug: str) -> Issue:
+    issue = db.session.scalar(db.select(Issue).where(Issue.slug == slug))
+    if issue is None:
+        raise NotFound(f"There is no issue '{slug}'.")
+    return issue
+
+
+def snapshot(issue: Issue) -> dict:
+    return IssueSnapshot().dump(issue)
+
+
+def create_issue(data: Mapping, actor: Actor | None) -> Issue:
+    require_role(actor, "editor")
+    values = load(IssueInput(), data)
+    slug = values.pop("slug", None)
+    if slug in RESERVED:
+        raise InvalidInput(f"slug: '{slug}' is reserved.", {"slug": ["This slug is reserved."]})
+    try:
+        with transaction() as session:
+            slug = slug or unique_slug(session, Issue.slug, values["title"], "issue")
+            issue = Issue(slug=slug, **values)
+            session.add(issue)
+            session.flush()
+            activity.record(session, actor, "created", RECORD_TYPE, issue.id, slug,
+                            None, snapshot(issue))
+    except IntegrityError:
+        raise Conflict(f"There is already an issue '{slug}'.") from None
+    return issue
+
+
+def update_issue(slug: str, data: Mapping, actor: Actor | None) -> Issue:
+    """Change the given fields; an edit that changes nothing records nothing."""
+    require_role(actor, "editor")
+    values = load(IssuePatch(), data, partial=True)
+    with transaction() as session:
+        issue = get_issue(slug)
+        before, after = activity.changed(snapshot(issue), {**snapshot(issue), **values})
+        if after:
+            for field, value in after.items():
+                setattr(issue, field, value)
+            activity.record(session, actor, "updated", RECORD_TYPE, issue.id, slug, before, after)
+    return issue
+
+
+def issue_history(slug: str, args: Mapping) -> Pagination:
+    page = load(ListArgs(), args)
+    return paginate(activity.history_query(RECORD_TYPE, get_issue(slug).id), page)
+
+
+def count_by_category() -> dict[str, int]:
+    """Every category of the vocabulary with its number of issues, zeros included."""
+    rows = db.session.execute(db.select(Issue.category, db.func.count()).group_by(Issue.category))
+    counts = dict.fromkeys(vocabulary.CATEGORIES, 0)
+    counts.update((category, count) for category, count in rows)
+    return counts

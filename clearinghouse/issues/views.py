@@ -1,0 +1,82 @@
+"""The issues pages: the list, one issue with its history, and the staff forms."""
+
+from itertools import groupby
+from operator import attrgetter
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from .. import vocabulary
+from ..auth.views import current_actor, login_required
+from ..exceptions import InvalidInput
+from . import service
+
+bp = Blueprint("issues", __name__, url_prefix="/issues")
+HISTORY_ON_PAGE = 20
+
+
+@bp.get("")
+def index():
+    args = {"per_page": 50, **request.args.to_dict()}
+    issues = service.list_issues(args)
+    # The query orders Internet governance first; keep that order under the headings.
+    sections = [(category, list(group)) for category, group
+                in groupby(issues.items, key=attrgetter("category"))]
+    return render_template("issues/list.html", issues=issues, sections=sections,
+                           filters=request.args)
+
+
+@bp.get("/<slug>")
+def detail(slug):
+    issue = service.get_issue(slug)
+    history = service.issue_history(slug, {"per_page": HISTORY_ON_PAGE})
+    return render_template("issues/detail.html", issue=issue, history=history)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if request.method == "GET":
+        return render_form(values={"priority": "medium", "controversy": "medium"})
+    try:
+        issue = service.create_issue(form_values(request.form), current_actor())
+    except InvalidInput as error:
+        return render_form(values=request.form, errors=error.errors, status=422)
+    return redirect(url_for(".detail", slug=issue.slug), 303)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug):
+    issue = service.get_issue(slug)
+    if request.method == "GET":
+        return render_form(issue=issue, values=service.snapshot(issue))
+    values = form_values(request.form)
+    values.pop("slug", None)
+    try:
+        service.update_issue(slug, values, current_actor())
+    except InvalidInput as error:
+        return render_form(issue=issue, values=request.form, errors=error.errors, status=422)
+    return redirect(url_for(".detail", slug=slug), 303)
+
+
+def form_values(form: MultiDict) -> dict:
+    """The form's fields as the service takes them: lists from checkboxes and lines."""
+    values = {key: form.get(key, "") for key in ("title", "summary", "description",
+                                                 "category", "priority", "controversy")}
+    if form.get("slug"):
+        values["slug"] = form["slug"]
+    values["action_lines"] = form.getlist("action_lines")
+    values["aspects"] = [line.strip() for line in form.get("aspects", "").splitlines()
+                         if line.strip()]
+    return values
+
+
+def render_form(*, issue=None, values, errors=None, status=200):
+    if isinstance(values, MultiDict):
+        values = {**values.to_dict(), "action_lines": values.getlist("action_lines")}
+    if isinstance(values.get("aspects"), list):
+        values = {**values, "aspects": "\n".join(values["aspects"])}
+    page = render_template("issues/form.html", issue=issue, values=values,
+                           errors=errors or {}, vocabulary=vocabulary)
+    return page, status
