@@ -1,0 +1,101 @@
+"""Command-line work: flask --app clearinghouse users|tokens|seed ..."""
+
+import functools
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+
+from . import seed as seeding
+from .auth import service as accounts
+from .auth.models import ROLES
+from .exceptions import DomainError
+
+users = AppGroup("users", help="Staff accounts.")
+tokens = AppGroup("tokens", help="API tokens for staff accounts.")
+
+
+def domain_errors(command):
+    """Refusals from the services become a one-line message and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapped(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (DomainError, seeding.SeedError) as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapped
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default="", help="The name shown in public history.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@domain_errors
+def create_user(email, role, name, password_stdin):
+    """Create a staff account."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    data = {"email": email, "role": role, "name": name, "password": password}
+    user = accounts.create_user(data)
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
+@users.command("disable")
+@click.argument("email")
+@domain_errors
+def disable_user(email):
+    """Disable an account: it can no longer sign in, and its tokens stop working."""
+    accounts.set_active(email, False)
+    click.echo(f"Disabled {email}.")
+
+
+@users.command("enable")
+@click.argument("email")
+@domain_errors
+def enable_user(email):
+    """Enable a disabled account again."""
+    accounts.set_active(email, True)
+    click.echo(f"Enabled {email}.")
+
+
+@tokens.command("create")
+@click.argument("email")
+@domain_errors
+def create_token(email):
+    """Create an API token; it is printed once, as the last line."""
+    token, secret = accounts.create_token(email)
+    click.echo(f"Token {token.id} for {email}. It is shown only now; keep it secret:")
+    click.echo(secret)
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+@domain_errors
+def revoke_token(token_id):
+    """Revoke a token by its number."""
+    token = accounts.revoke_token(token_id)
+    click.echo(f"Revoked token {token.id} ({token.prefix}…).")
+
+
+@click.command("seed")
+@with_appcontext
+@domain_errors
+def seed():
+    """Load the bundled data/ through the services; running it again changes nothing."""
+    path = seeding.ISSUES_FILE
+    records = seeding.issue_records(path)
+    with click.progressbar(length=len(records), label="Issues") as bar:
+        for _slug in seeding.seed_issues(records, path):
+            bar.update(1)
+    click.echo(f"Seeded {len(records)} issues.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (users, tokens, seed):
+        app.cli.add_command(command)
