@@ -1,0 +1,31 @@
+# The two commands of the README, and what they need. Only python3 (with venv) and make.
+VENV ?= .venv
+FLASK = $(VENV)/bin/flask --app clearinghouse
+BIND ?= 127.0.0.1:8000
+WORKERS ?= 2
+
+.PHONY: serve test install install-test
+
+serve: install
+	$(FLASK) db upgrade
+	$(FLASK) seed
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(BIND) --access-logfile - wsgi:app
+
+test: install-test
+	$(VENV)/bin/ruff check clearinghouse tests migrations bench
+	$(VENV)/bin/pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/bin/pip:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/pip setup.cfg pyproject.toml
+	$(VENV)/bin/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/bin/pip setup.cfg pyproject.toml
+	$(VENV)/bin/pip install --quiet -e ".[test]"
+	touch $@
