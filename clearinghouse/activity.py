@@ -29,6 +29,7 @@ class ActivityEvent(db.Model):
     record_type: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[int]
     record_key: Mapped[str] = mapped_column(String(200))
+    record_title: Mapped[str] = mapped_column(String(300))  # as it was titled at the time
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
@@ -40,6 +41,7 @@ def record(
     record_type: str,
     record_id: int,
     key: str,
+    title: str,
     before: dict | None,
     after: dict | None,
 ) -> ActivityEvent:
@@ -51,6 +53,7 @@ def record(
         record_type=record_type,
         record_id=record_id,
         record_key=key,
+        record_title=title,
         before=before,
         after=after,
     )
@@ -84,6 +87,7 @@ class ActivityEventSchema(Schema):
     action = fields.String()
     record_type = fields.String()
     record_key = fields.String()
+    record_title = fields.String()
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
 

@@ -64,7 +64,7 @@ def create_issue(data: Mapping, actor: Actor | None) -> Issue:
             session.add(issue)
             session.flush()
             activity.record(session, actor, "created", RECORD_TYPE, issue.id, slug,
-                            None, snapshot(issue))
+                            issue.title, None, snapshot(issue))
     except IntegrityError:
         raise Conflict(f"There is already an issue '{slug}'.") from None
     return issue
@@ -80,7 +80,8 @@ def update_issue(slug: str, data: Mapping, actor: Actor | None) -> Issue:
         if after:
             for field, value in after.items():
                 setattr(issue, field, value)
-            activity.record(session, actor, "updated", RECORD_TYPE, issue.id, slug, before, after)
+            activity.record(session, actor, "updated", RECORD_TYPE, issue.id, slug,
+                            issue.title, before, after)
     return issue
 
 

@@ -55,6 +55,7 @@ def upgrade():
     sa.Column('record_type', sa.String(length=32), nullable=False),
     sa.Column('record_id', sa.Integer(), nullable=False),
     sa.Column('record_key', sa.String(length=200), nullable=False),
+    sa.Column('record_title', sa.String(length=300), nullable=False),
     sa.Column('before', sa.JSON(), nullable=True),
     sa.Column('after', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_activity_actor_id_users')),

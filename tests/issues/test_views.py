@@ -132,4 +132,5 @@ def test_a_moderator_is_refused_the_issue_form_with_a_403_page(client, login, is
 def test_the_home_page_counts_issues_and_lists_recent_changes(client, issues):
     page = client.get("/").get_data(as_text=True)
     assert "<strong>1</strong>\n      Internet governance issue</a>" in page
-    assert 'href="/issues/spam">spam</a> created' in page
+    assert '<a href="/issues/spam">Spam</a>' in page
+    assert '<span class="meta">(issue created)</span>' in page
