@@ -108,3 +108,19 @@ def test_pages_have_a_language_a_skip_link_and_landmarks(client):
     for landmark in ('<header', '<nav aria-label="Main">', '<main id="main"', "<footer"):
         assert landmark in page
     assert "<script" not in page
+
+
+@pytest.mark.parametrize(("path", "content_type"), [("/api/v1/boom", "application/problem+json"),
+                                                    ("/boom", "text/html; charset=utf-8")])
+def test_a_server_error_shows_no_exception_text(tmp_path, path, content_type):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+                      "SECRET_KEY": "x", "PROPAGATE_EXCEPTIONS": False})
+
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule(path, view_func=boom)
+    response = app.test_client().get(path)
+    assert (response.status_code, response.content_type) == (500, content_type)
+    assert "secret internals" not in response.get_data(as_text=True)
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
