@@ -21,8 +21,9 @@ def json_object() -> dict:
     return data
 
 
-def page_response(pagination: Pagination, item_schema: Schema) -> Response:
-    response = jsonify(page_body(pagination, item_schema))
+def page_response(pagination: Pagination, item_schema: Schema, present=None) -> Response:
+    """`present` turns each item into what the schema dumps, when that is not the item itself."""
+    response = jsonify(page_body(pagination, item_schema, present))
     response.headers["Link"] = link_header(pagination)
     return response
 

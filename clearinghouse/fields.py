@@ -3,6 +3,7 @@
 import re
 from collections.abc import Mapping
 
+import pycountry
 from marshmallow import ValidationError, fields, validate
 
 from . import vocabulary
@@ -68,3 +69,13 @@ class Text(fields.String):
 
 def term_list(terms: Mapping, noun: str, **kwargs) -> fields.List:
     return fields.List(Term(terms, noun), **kwargs)
+
+
+class Language(fields.String):
+    """An ISO 639-1 language code, lower-cased."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).strip().lower()
+        if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
+            raise ValidationError(f"'{value}' is not an ISO 639-1 language code.")
+        return code

@@ -35,9 +35,10 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
     return type(name, (Schema,), envelope)
 
 
-def page_body(pagination: Pagination, item_schema: Schema) -> dict:
+def page_body(pagination: Pagination, item_schema: Schema, present=None) -> dict:
+    items = [present(item) for item in pagination.items] if present else pagination.items
     return {
-        "items": item_schema.dump(pagination.items, many=True),
+        "items": item_schema.dump(items, many=True),
         "page": pagination.page,
         "per_page": pagination.per_page,
         "total": pagination.total,

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 MAX_LENGTH = 80
-RESERVED = frozenset({"new", "edit", "feed", "history"})
+RESERVED = frozenset({"new", "edit", "check", "feed", "history"})
 
 
 def slugify(title: str, fallback: str) -> str:

@@ -20,8 +20,11 @@ class InputSchema(Schema):
 def load(schema: Schema, data: Any, *, partial: bool = False) -> dict:
     if not isinstance(data, Mapping):
         raise InvalidInput("The input must be an object of named fields.")
+    # Partial at the top level only: a PATCH may leave fields out, but every row it
+    # sends (a participant, an event) must be whole. partial=True would reach into them.
+    top_level = tuple(schema.fields) if partial else False
     try:
-        return schema.load(data, partial=partial)
+        return schema.load(data, partial=top_level)
     except ValidationError as error:
         errors = flatten(error.normalized_messages())
         raise InvalidInput(summarise(errors), errors) from None

@@ -127,6 +127,13 @@ CATEGORIES: dict[str, Term] = _load_terms("categories.json")
 STAGES: dict[str, Term] = _load_terms("stages.json")
 PRIORITIES: dict[str, Term] = _load_terms("levels.json", "priority")
 CONTROVERSY: dict[str, Term] = _load_terms("levels.json", "controversy")
+EVENT_KINDS: dict[str, Term] = _load_terms("process_terms.json", "event_kinds")
+DOCUMENT_KINDS: dict[str, Term] = _load_terms("process_terms.json", "document_kinds")
+DECISION_RULES: dict[str, Term] = _load_terms("process_terms.json", "decision_rules")
+PASS_RULES: dict[str, Term] = _load_terms("process_terms.json", "pass_rules")
+PRINCIPLES: dict[str, Term] = _load_terms("process_terms.json", "principles")
+VERDICTS: dict[str, Term] = _load_terms("process_terms.json", "verdicts")
+ILLUSTRATIVE_PARTS: dict[str, Term] = _load_terms("process_terms.json", "illustrative_parts")
 ACTION_LINES: dict[str, ActionLine] = parse_action_lines(
     "action_lines.json", load_json("action_lines.json")["action_lines"]
 )

@@ -35,7 +35,7 @@ class Participant:
 
     stakeholder_group: str
     region: str
-    developing: bool = False
+    developing: bool | None = None  # None: recorded by region only, country unknown
     count: int = 1
 
     def __post_init__(self) -> None:
@@ -255,12 +255,23 @@ def check_global(participants: Sequence[Participant], profile: Profile,
     if verdict == FAILS:
         findings.append(f"Only {len(present)} of {len(regions)} regions take part: a forum of "
                         "limited geographical reach.")
-    developing = sum(p.count for p in participants if p.developing)
-    findings.append(f"{developing} of {total} participants "
-                    f"({percent(Fraction(developing, total))}) come from developing countries.")
+    findings.append(_developing_share(participants, total))
     reach = [min(shares[r] / least, Fraction(1)) if least else Fraction(bool(counts[r]))
              for r in regions]
     return PrincipleResult(verdict, round(float(sum(reach) / len(regions)), 4), tuple(findings))
+
+
+def _developing_share(participants: Sequence[Participant], total: int) -> str:
+    known = sum(p.count for p in participants if p.developing is not None)
+    if known == 0:
+        return ("No participant's country is recorded, so the share from developing countries "
+                "is unknown.")
+    developing = sum(p.count for p in participants if p.developing)
+    share = f"{developing} of {known} participants ({percent(Fraction(developing, known))})"
+    if known == total:
+        return f"{share} come from developing countries."
+    return (f"{share} whose country is recorded come from developing countries; "
+            f"{total - known} are recorded by region only.")
 
 
 # Each P2 check: what it is called when met, and the finding when it is not.

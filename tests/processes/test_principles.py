@@ -209,6 +209,22 @@ def test_p3_calls_two_regions_a_forum_of_limited_reach_and_reports_developing_co
     assert "3 of 10 participants (30%) come from developing countries." in findings
 
 
+def test_p3_counts_developing_countries_only_among_rows_with_a_country():
+    facts = ProcessFacts(participants=(Participant("government", "africa", True, 2),
+                                       Participant("government", "africa", False, 3),
+                                       Participant("civil_society", "asia_pacific", None, 5)))
+    findings = run(facts).principles["global"].findings
+    assert ("2 of 5 participants (40%) whose country is recorded come from developing "
+            "countries; 5 are recorded by region only.") in findings
+
+
+def test_p3_says_the_developing_share_is_unknown_when_no_country_is_recorded():
+    facts = ProcessFacts(participants=(Participant("government", "africa", None, 4),))
+    findings = run(facts).principles["global"].findings
+    assert ("No participant's country is recorded, so the share from developing countries "
+            "is unknown.") in findings
+
+
 # P4 and the whole assessment
 
 def test_p4_consensus_with_everyone_at_the_table_meets_and_the_process_meets_overall():

@@ -1,0 +1,291 @@
+"""Registering and changing processes: the only door, for pages, the API, the CLI and the seed."""
+
+from collections.abc import Mapping
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.exc import IntegrityError
+
+from .. import activity, vocabulary
+from ..auth.permissions import Actor, require_role
+from ..database import transaction
+from ..exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from ..extensions import db
+from ..issues.models import Issue
+from ..pagination import ListArgs, paginate
+from ..slugs import RESERVED, unique_slug
+from ..types import utcnow
+from ..validation import load
+from . import assessment
+from .models import (
+    Participant,
+    Process,
+    ProcessDocument,
+    ProcessEvent,
+    process_issues,
+    process_stewards,
+)
+from .schemas import ProcessInput, ProcessListArgs, ProcessPatch
+
+RECORD_TYPE = "process"
+# The lifecycle in order; a move anywhere else is allowed but recorded as a jump.
+NEXT_STAGES = {
+    "proposed": {"agenda_setting"},
+    "agenda_setting": {"deliberation"},
+    "deliberation": {"implementation", "delegated"},
+    "implementation": {"concluded"},
+    "delegated": {"concluded"},
+    "concluded": set(),
+}
+
+
+def list_processes(args: Mapping) -> Pagination:
+    filters = load(ProcessListArgs(), args)
+    query = db.select(Process).order_by(Process.name, Process.id)
+    if "issue" in filters:
+        query = query.where(Process.issues.any(Issue.slug == filters["issue"]))
+    for field in ("stage", "verdict"):
+        if field in filters:
+            query = query.where(getattr(Process, field) == filters[field])
+    for field in ("stakeholder_group", "region"):
+        if field in filters:
+            present = db.select(Participant.process_id).where(
+                getattr(Participant, field) == filters[field])
+            query = query.where(Process.id.in_(present))
+    return paginate(query, filters)
+
+
+def get_process(slug: str) -> Process:
+    process = db.session.scalar(db.select(Process).where(Process.slug == slug))
+    if process is None:
+        raise NotFound(f"There is no process '{slug}'.")
+    return process
+
+
+def record_of(process: Process) -> dict:
+    """The process in the shape ProcessInput loads: what is diffed, recorded and assessed."""
+    return {
+        "slug": process.slug,
+        "name": process.name,
+        "issues": sorted(issue.slug for issue in process.issues),
+        **{field: getattr(process, field) for field in SCALARS},
+        "participation": {"open": process.open_participation,
+                          "remote": process.remote_participation,
+                          "fee": process.fee, "fee_waiver": process.fee_waiver},
+        "events": [{field: getattr(e, field) for field in EVENT_FIELDS} for e in process.events],
+        "documents": [{"title": d.title, "url": d.url, "kind": d.kind}
+                      for d in process.documents],
+        "participants": [{field: getattr(p, field) for field in PARTICIPANT_FIELDS}
+                         for p in process.participants],
+    }
+
+
+SCALARS = ("convener", "stage", "aim", "modalities", "significance", "intended_outcomes",
+           "delegated_to", "recourse", "languages", "decision_rule", "illustrative")
+EVENT_FIELDS = ("title", "kind", "announced_on", "starts_at", "location", "remote")
+PARTICIPANT_FIELDS = ("name", "organisation", "stakeholder_group", "country", "region", "count")
+
+
+def public_record(process: Process) -> dict:
+    """The record with what the server keeps, as the API returns it."""
+    delegated = process.delegated_process
+    return {**record_of(process), "verdict": process.verdict,
+            "delegated_process": delegated.slug if delegated else None,
+            "created_at": process.created_at, "updated_at": process.updated_at}
+
+
+def snapshot(record: dict, fields=None) -> dict:
+    return ProcessInput(only=fields).dump(record)
+
+
+def create_process(data: Mapping, actor: Actor | None) -> Process:
+    """Register a process; an editor who registers it becomes one of its stewards."""
+    require_role(actor, "editor")
+    values = load(ProcessInput(), data)
+    slug = values.pop("slug", None)
+    if slug in RESERVED:
+        raise InvalidInput(f"slug: '{slug}' is reserved.", {"slug": ["This slug is reserved."]})
+    try:
+        with transaction() as session:
+            slug = slug or unique_slug(session, Process.slug, values["name"], "process")
+            process = Process(slug=slug)
+            apply(process, values, list(values))
+            session.add(process)
+            session.flush()
+            if actor.user_id is not None:
+                session.execute(process_stewards.insert().values(
+                    process_id=process.id, user_id=actor.user_id))
+            record = record_of(process)
+            activity.record(session, actor, "created", RECORD_TYPE, process.id, slug,
+                            process.name, None, snapshot(record))
+            assessment.store(session, process, record, actor)
+    except IntegrityError:
+        raise Conflict(f"There is already a process '{slug}'.") from None
+    return process
+
+
+def update_process(slug: str, data: Mapping, actor: Actor | None) -> Process:
+    """Change the given fields; an edit that changes nothing records nothing."""
+    require_role(actor, "editor")
+    values = load(ProcessPatch(), data, partial=True)
+    with transaction() as session:
+        process = get_process(slug)
+        require_steward(actor, process)
+        before = record_of(process)
+        changed = [key for key, value in values.items() if before[key] != value]
+        if not changed:
+            return process
+        apply(process, values, changed)
+        after = record_of(process)
+        activity.record(session, actor, "updated", RECORD_TYPE, process.id, slug, process.name,
+                        snapshot(before, changed), snapshot(after, changed))
+        if "stage" in changed and after["stage"] not in NEXT_STAGES[before["stage"]]:
+            activity.record(session, actor, "stage_jumped", RECORD_TYPE, process.id, slug,
+                            process.name, {"stage": before["stage"]}, {"stage": after["stage"]})
+        assessment.store(session, process, after, actor)
+    return process
+
+
+def require_steward(actor: Actor, process: Process) -> None:
+    if actor.role == "admin":
+        return
+    query = db.select(process_stewards.c.user_id).where(
+        process_stewards.c.process_id == process.id, process_stewards.c.user_id == actor.user_id)
+    if db.session.scalar(query) is None:
+        raise Forbidden(f"Only the stewards of '{process.slug}' and admins may change it.")
+
+
+def apply(process: Process, values: dict, keys: list[str]) -> None:
+    for key in keys:
+        APPLY.get(key, setattr)(process, key, values[key])
+
+
+def apply_issues(process: Process, _key: str, slugs: list[str]) -> None:
+    found = db.session.scalars(db.select(Issue).where(Issue.slug.in_(slugs))).all()
+    missing = sorted(set(slugs) - {issue.slug for issue in found})
+    if missing:
+        errors = {"issues": [f"'{slug}' is not a registered issue." for slug in missing]}
+        raise InvalidInput(" ".join(errors["issues"]), errors)
+    process.issues = list(found)
+
+
+def apply_participation(process: Process, _key: str, terms: dict) -> None:
+    process.open_participation = terms["open"]
+    process.remote_participation = terms["remote"]
+    process.fee, process.fee_waiver = terms["fee"], terms["fee_waiver"]
+
+
+def apply_delegation(process: Process, _key: str, name: str | None) -> None:
+    if name is not None and name == process.slug:
+        raise InvalidInput("delegated_to: a process cannot be delegated to itself.",
+                           {"delegated_to": ["A process cannot be delegated to itself."]})
+    process.delegated_to = name
+    process.delegated_process = (db.session.scalar(db.select(Process).where(Process.slug == name))
+                                 if name else None)
+
+
+APPLY = {
+    "issues": apply_issues,
+    "participation": apply_participation,
+    "delegated_to": apply_delegation,
+    "events": lambda p, _k, rows: setattr(p, "events", [ProcessEvent(**row) for row in rows]),
+    "documents": lambda p, _k, rows: setattr(p, "documents",
+                                             [ProcessDocument(**row) for row in rows]),
+    "participants": lambda p, _k, rows: setattr(p, "participants",
+                                                [Participant(**row) for row in rows]),
+}
+
+
+def process_history(slug: str, args: Mapping) -> Pagination:
+    page = load(ListArgs(), args)
+    return paginate(activity.history_query(RECORD_TYPE, get_process(slug).id), page)
+
+
+def latest_assessment(slug: str) -> dict:
+    process = get_process(slug)
+    stored = assessment.latest(process.id)
+    if stored is None:  # registered before assessments were stored: assess it now, unsaved
+        return assessment.assess(record_of(process), utcnow())
+    return stored.result
+
+
+def assess_draft(data: Mapping) -> dict:
+    """Assess a posted record without storing anything: for staff drafting a design."""
+    values = load(ProcessInput(), data)
+    return assessment.assess({"slug": None, "issues": [], **values}, utcnow())
+
+
+def delegation_chain(process: Process, limit: int = 10) -> list[Process | str]:
+    """Where the work went: registered processes, ending with a named body if any."""
+    chain: list[Process | str] = []
+    current = process
+    while current.delegated_to and len(chain) < limit:
+        nxt = current.delegated_process
+        if nxt is None:
+            chain.append(current.delegated_to)
+            break
+        if nxt in chain or nxt is process:
+            break
+        chain.append(nxt)
+        current = nxt
+    return chain
+
+
+def empty_record() -> dict:
+    """A new process as a form starts it."""
+    return {**dict.fromkeys(("name", "slug", *SCALARS), ""), "stage": "proposed",
+            "delegated_to": None, "decision_rule": None, "issues": [], "languages": [],
+            "illustrative": [], "events": [], "documents": [], "participants": [],
+            "participation": dict.fromkeys(("open", "remote", "fee", "fee_waiver"), False)}
+
+
+def participation_matrix(record: dict) -> dict[str, dict[str, int]]:
+    """Participants by stakeholder group × region, every cell present, zeros included."""
+    matrix = {group: dict.fromkeys(vocabulary.REGIONS, 0)
+              for group in vocabulary.STAKEHOLDER_GROUPS}
+    for row in record["participants"]:
+        matrix[row["stakeholder_group"]][row["region"]] += row["count"]
+    return matrix
+
+
+COVERED, PARTLY_COVERED, GAP = "covered", "partially covered", "gap"
+
+
+def coverage_of(verdicts: list[str | None]) -> str:
+    """Covered by a process that meets all four principles; a gap when no process handles
+    the issue or every one fails; partially covered in between."""
+    if "meets" in verdicts:
+        return COVERED
+    if any(verdict != "fails" for verdict in verdicts):
+        return PARTLY_COVERED
+    return GAP
+
+
+def coverage() -> dict[int, str]:
+    """The coverage of every issue that some process handles, by issue id, in one query."""
+    rows = db.session.execute(
+        db.select(process_issues.c.issue_id, Process.verdict)
+        .join(Process, Process.id == process_issues.c.process_id))
+    verdicts: dict[int, list[str | None]] = {}
+    for issue_id, verdict in rows:
+        verdicts.setdefault(issue_id, []).append(verdict)
+    return {issue_id: coverage_of(found) for issue_id, found in verdicts.items()}
+
+
+def processes_for_issue(issue: Issue) -> list[Process]:
+    query = (db.select(Process).where(Process.issues.any(Issue.id == issue.id))
+             .order_by(Process.name))
+    return list(db.session.scalars(query))
+
+
+def scorecard(slug: str) -> dict:
+    """A process assessed afresh under the current profile, with its name."""
+    process = get_process(slug)
+    return {"name": process.name, "slug": process.slug,
+            **assessment.assess(record_of(process), utcnow())}
+
+
+def verdicts_now() -> list[tuple[str, str, str]]:
+    """(name, slug, overall verdict) of every process, assessed afresh."""
+    everyone = db.session.scalars(db.select(Process).order_by(Process.name))
+    return [(p.name, p.slug, assessment.assess(record_of(p), utcnow())["overall"])
+            for p in everyone]
