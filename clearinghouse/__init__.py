@@ -44,9 +44,11 @@ def register_blueprints(app: Flask) -> None:
     from .extensions import csrf
     from .issues import api as issues_api
     from .issues import views as issues
+    from .processes import api as processes_api
+    from .processes import views as processes
 
-    for blueprint in (pages.bp, auth.bp, issues.bp):
+    for blueprint in (pages.bp, auth.bp, issues.bp, processes.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (issues_api.bp, openapi.bp):
+    for blueprint in (issues_api.bp, processes_api.bp, openapi.bp):
         csrf.exempt(blueprint)  # token-authenticated; cookies never authenticate the API
         app.register_blueprint(blueprint)

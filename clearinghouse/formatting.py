@@ -7,7 +7,7 @@ from flask import Flask
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import activity, vocabulary
+from . import activity, charts, vocabulary
 
 # CommonMark with raw HTML off; nh3 then keeps only these tags, whatever gets through.
 markdown = MarkdownIt("commonmark", {"html": False})
@@ -41,8 +41,20 @@ def format_value(value, limit: int = 300) -> str:
     """A recorded field value in a line of history: lists joined, long text cut."""
     if value is None or value == [] or value == "":
         return "(empty)"
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        return f"{len(value)} {'entry' if len(value) == 1 else 'entries'}"
+    if isinstance(value, dict):
+        value = [f"{key}: {item}" for key, item in value.items()]
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def percent(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.0f}%"
+
+
+def yes_no(value: bool | None) -> str:
+    return "Unknown" if value is None else "Yes" if value else "No"
 
 
 def init_app(app: Flask) -> None:
@@ -50,4 +62,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_value, "value")
-    app.jinja_env.globals.update(vocabulary=vocabulary, page_url=activity.page_url)
+    app.jinja_env.globals.update(
+        vocabulary=vocabulary, page_url=activity.page_url, charts=charts, percent=percent,
+        yes_no=yes_no,
+        region_labels={region: term.label for region, term in vocabulary.REGIONS.items()},
+    )

@@ -17,7 +17,6 @@ from .models import Issue, IssueActionLine
 from .schemas import IssueInput, IssueListArgs, IssuePatch, IssueSnapshot
 
 RECORD_TYPE = "issue"
-PRIORITY_ORDER = {level: rank for rank, level in enumerate(vocabulary.PRIORITIES)}
 
 
 def list_issues(args: Mapping) -> Pagination:
@@ -96,3 +95,15 @@ def count_by_category() -> dict[str, int]:
     counts = dict.fromkeys(vocabulary.CATEGORIES, 0)
     counts.update((category, count) for category, count in rows)
     return counts
+
+
+def all_titles() -> list[tuple[str, str]]:
+    """(slug, title) of every issue, for choosing issues in forms and filters."""
+    return list(db.session.execute(db.select(Issue.slug, Issue.title).order_by(Issue.title)))
+
+
+def by_priority() -> list[Issue]:
+    """Every issue, most urgent first."""
+    ranks = {level: rank for rank, level in enumerate(vocabulary.PRIORITIES)}
+    order = db.case(ranks, value=Issue.priority, else_=len(ranks))
+    return list(db.session.scalars(db.select(Issue).order_by(order, Issue.title)))

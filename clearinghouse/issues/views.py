@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from .. import vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
+from ..processes import service as processes
 from . import service
 
 bp = Blueprint("issues", __name__, url_prefix="/issues")
@@ -29,8 +30,12 @@ def index():
 @bp.get("/<slug>")
 def detail(slug):
     issue = service.get_issue(slug)
-    history = service.issue_history(slug, {"per_page": HISTORY_ON_PAGE})
-    return render_template("issues/detail.html", issue=issue, history=history)
+    handling = processes.processes_for_issue(issue)
+    return render_template(
+        "issues/detail.html", issue=issue, processes=handling,
+        coverage=processes.coverage_of([process.verdict for process in handling]),
+        history=service.issue_history(slug, {"per_page": HISTORY_ON_PAGE}),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,0 +1,95 @@
+"""The processes pages: the list, one process with its scorecard, the staff forms, and
+the public 'check a design' page."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from .. import vocabulary
+from ..auth.views import current_actor, login_required
+from ..exceptions import InvalidInput
+from ..issues import service as issues
+from . import assessment, forms, service
+
+bp = Blueprint("processes", __name__, url_prefix="/processes")
+HISTORY_ON_PAGE = 20
+
+
+@bp.get("")
+def index():
+    args = {"per_page": 50, **request.args.to_dict()}
+    processes = service.list_processes(args)
+    return render_template("processes/list.html", processes=processes, filters=request.args,
+                           issues=issues.all_titles())
+
+
+@bp.get("/<slug>")
+def detail(slug):
+    process = service.get_process(slug)
+    record = service.public_record(process)
+    return render_template(
+        "processes/detail.html", process=process, record=record,
+        assessment=service.latest_assessment(slug),
+        matrix=service.participation_matrix(record),
+        chain=service.delegation_chain(process),
+        history=service.process_history(slug, {"per_page": HISTORY_ON_PAGE}),
+        profile=assessment.PROFILE,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if request.method == "GET":
+        return render_form(values=forms.form_values(service.empty_record()))
+    record, errors = forms.record_from_form(request.form)
+    try:
+        if errors:
+            raise InvalidInput("The form has errors.", errors)
+        process = service.create_process(record, current_actor())
+    except InvalidInput as error:
+        return render_form(values=request.form, errors=error.errors, status=422)
+    return redirect(url_for(".detail", slug=process.slug), 303)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug):
+    process = service.get_process(slug)
+    record = service.record_of(process)
+    if request.method == "GET":
+        return render_form(process=process, record=record, values=forms.form_values(record))
+    changed, errors = forms.changes(request.form, record)
+    try:
+        if errors:
+            raise InvalidInput("The form has errors.", errors)
+        service.update_process(slug, changed, current_actor())
+    except InvalidInput as error:
+        return render_form(process=process, record=record, values=request.form,
+                           errors=error.errors, status=422)
+    return redirect(url_for(".detail", slug=slug), 303)
+
+
+@bp.route("/check", methods=["GET", "POST"])
+def check():
+    """Anyone may check a process design against the principles; nothing is stored."""
+    if request.method == "GET":
+        return render_form(values=forms.form_values(service.empty_record()), checking=True)
+    record, errors = forms.record_from_form(request.form)
+    record.pop("issues")
+    try:
+        if errors:
+            raise InvalidInput("The form has errors.", errors)
+        assessment = service.assess_draft(record)
+    except InvalidInput as error:
+        return render_form(values=request.form, errors=error.errors, status=422, checking=True)
+    return render_form(values=request.form, checking=True, assessment=assessment)
+
+
+def render_form(*, values, process=None, record=None, errors=None, status=200, checking=False,
+                assessment=None):
+    page = render_template(
+        "processes/form.html", process=process, values=values, errors=errors or {},
+        checking=checking, assessment=assessment, issues=issues.all_titles(),
+        weighted=bool(record) and forms.weighted(record), vocabulary=vocabulary,
+        cells=forms.cells, chambers=range(forms.MAX_CHAMBERS), row_count=forms.row_count,
+    )
+    return page, status
