@@ -8,9 +8,11 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from . import seed as seeding
+from . import vocabulary
 from .auth import service as accounts
 from .auth.models import ROLES
 from .exceptions import DomainError
+from .processes import service as processes
 
 users = AppGroup("users", help="Staff accounts.")
 tokens = AppGroup("tokens", help="API tokens for staff accounts.")
@@ -88,14 +90,36 @@ def revoke_token(token_id):
 @domain_errors
 def seed():
     """Load the bundled data/ through the services; running it again changes nothing."""
-    path = seeding.ISSUES_FILE
-    records = seeding.issue_records(path)
-    with click.progressbar(length=len(records), label="Issues") as bar:
-        for _slug in seeding.seed_issues(records, path):
-            bar.update(1)
-    click.echo(f"Seeded {len(records)} issues.")
+    for kind in seeding.KINDS:
+        path = seeding.FILES[kind]
+        found = seeding.records(kind, path)
+        with click.progressbar(length=len(found), label=kind.capitalize()) as bar:
+            for _slug in seeding.seed(kind, found, path):
+                bar.update(1)
+        click.echo(f"Seeded {len(found)} {kind}.")
+
+
+@click.command("check-principles")
+@click.argument("slug", required=False)
+@with_appcontext
+@domain_errors
+def check_principles(slug):
+    """Print the scorecard of one process, or the verdicts of all, under the current profile."""
+    if slug:
+        print_scorecard(processes.scorecard(slug))
+        return
+    for name, slug_, overall in processes.verdicts_now():
+        click.echo(f"{overall:8} {slug_}  {name}")
+
+
+def print_scorecard(card: dict) -> None:
+    click.echo(f"{card['name']} ({card['slug']}): {card['overall']}")
+    for principle, result in card["principles"].items():
+        click.echo(f"  {vocabulary.PRINCIPLES[principle].label}: {result['verdict']}")
+        for finding in result["findings"]:
+            click.echo(f"    - {finding}")
 
 
 def init_app(app: Flask) -> None:
-    for command in (users, tokens, seed):
+    for command in (users, tokens, seed, check_principles):
         app.cli.add_command(command)

@@ -5,6 +5,7 @@ import json
 from clearinghouse import activity, seed
 from clearinghouse.extensions import db
 from clearinghouse.issues.models import Issue
+from clearinghouse.processes.models import Process
 from tests.conftest import PASSWORD
 
 
@@ -68,9 +69,12 @@ def test_tokens_for_an_unknown_account_or_token_fail_with_a_message(runner):
 def test_seed_loads_every_bundled_issue_with_progress(runner, app):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0, result.output
-    bundled = len(seed.issue_records(seed.ISSUES_FILE))
+    bundled = len(seed.records("issues", seed.FILES["issues"]))
     assert f"Seeded {bundled} issues." in result.output
     assert count(app, Issue) == bundled >= 18
+    processes = len(seed.records("processes", seed.FILES["processes"]))
+    assert f"Seeded {processes} processes." in result.output
+    assert count(app, Process) == processes >= 10
 
 
 def test_seeding_twice_changes_nothing(runner, app):
@@ -87,7 +91,7 @@ def test_a_bad_bundled_record_stops_the_seed_naming_its_file_and_line(runner, tm
     records = [{"slug": "good", "title": "Good", "category": "development"},
                {"slug": "bad", "title": "Bad", "category": "economics"}]
     bad.write_text(json.dumps({"issues": records}, indent=2))
-    monkeypatch.setattr(seed, "ISSUES_FILE", bad)
+    monkeypatch.setitem(seed.FILES, "issues", bad)
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 1
     assert "issues.json, line 9 (issue 'bad'): category: 'economics'" in result.output
