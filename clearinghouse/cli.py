@@ -11,6 +11,7 @@ from . import seed as seeding
 from . import vocabulary
 from .auth import service as accounts
 from .auth.models import ROLES
+from .auth.permissions import SYSTEM
 from .exceptions import DomainError
 from .processes import service as processes
 
@@ -64,6 +65,16 @@ def enable_user(email):
     """Enable a disabled account again."""
     accounts.set_active(email, True)
     click.echo(f"Enabled {email}.")
+
+
+@users.command("steward")
+@click.argument("email")
+@click.argument("process_slug")
+@domain_errors
+def steward(email, process_slug):
+    """Let an editor keep a process (its record, and later its consultations)."""
+    processes.add_steward(process_slug, email, SYSTEM)
+    click.echo(f"{email} now stewards {process_slug}.")
 
 
 @tokens.command("create")

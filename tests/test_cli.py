@@ -95,3 +95,12 @@ def test_a_bad_bundled_record_stops_the_seed_naming_its_file_and_line(runner, tm
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 1
     assert "issues.json, line 9 (issue 'bad'): category: 'economics'" in result.output
+
+
+def test_users_steward_lets_an_editor_keep_a_process(runner, app, make_user):
+    make_user("editor", email="ed@example.org")
+    runner.invoke(args=["seed"])
+    result = runner.invoke(args=["users", "steward", "ed@example.org", "igf"])
+    assert result.exit_code == 0, result.output
+    refused = runner.invoke(args=["users", "steward", "nobody@example.org", "igf"])
+    assert (refused.exit_code, "There is no account" in refused.output) == (1, True)

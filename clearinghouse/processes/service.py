@@ -1,12 +1,14 @@
 """Registering and changing processes: the only door, for pages, the API, the CLI and the seed."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 
 from .. import activity, vocabulary
 from ..auth.permissions import Actor, require_role
+from ..auth.service import find_user
 from ..database import transaction
 from ..exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
@@ -289,3 +291,35 @@ def verdicts_now() -> list[tuple[str, str, str]]:
     everyone = db.session.scalars(db.select(Process).order_by(Process.name))
     return [(p.name, p.slug, assessment.assess(record_of(p), utcnow())["overall"])
             for p in everyone]
+
+
+@dataclass(frozen=True)
+class StageChoices:
+    in_order: tuple[str, ...]
+    out_of_order: tuple[str, ...]
+
+
+def stage_choices(current: str | None) -> StageChoices:
+    """The stages a form offers: where the process is and where it may go next, then the rest.
+    A new process may start at any stage, since many are registered mid-way."""
+    if current is None:
+        return StageChoices(tuple(vocabulary.STAGES), ())
+    allowed = {current} | NEXT_STAGES[current]
+    return StageChoices(tuple(s for s in vocabulary.STAGES if s in allowed),
+                        tuple(s for s in vocabulary.STAGES if s not in allowed))
+
+
+def add_steward(slug: str, email: str, actor: Actor | None) -> None:
+    """Let an editor keep a process; only admins hand out stewardship."""
+    require_role(actor, "admin")
+    with transaction() as session:
+        process, user = get_process(slug), find_user(email)
+        if user.role != "editor":
+            raise InvalidInput(f"{email} is {user.role}: only editors steward processes.")
+        exists = db.select(process_stewards).where(process_stewards.c.process_id == process.id,
+                                                   process_stewards.c.user_id == user.id)
+        if session.execute(exists).first() is None:
+            session.execute(process_stewards.insert().values(process_id=process.id,
+                                                             user_id=user.id))
+            activity.record(session, actor, "steward_added", RECORD_TYPE, process.id, slug,
+                            process.name, None, {"steward": user.name})

@@ -90,6 +90,7 @@ def render_form(*, values, process=None, record=None, errors=None, status=200, c
         "processes/form.html", process=process, values=values, errors=errors or {},
         checking=checking, assessment=assessment, issues=issues.all_titles(),
         weighted=bool(record) and forms.weighted(record), vocabulary=vocabulary,
+        stages=service.stage_choices(record["stage"] if record else None),
         cells=forms.cells, chambers=range(forms.MAX_CHAMBERS), row_count=forms.row_count,
     )
     return page, status

@@ -187,3 +187,26 @@ def test_lists_filter_by_issue_stage_group_region_and_verdict(app, record, filte
     with app.app_context():
         service.create_process(record, SYSTEM)
         assert service.list_processes(filters).total == found
+
+
+def test_an_admin_makes_an_editor_a_steward_and_the_history_says_so(app, record, make_user):
+    make_user("editor", email="ed@example.org", name="Ed")
+    with app.app_context():
+        from clearinghouse.auth.service import actor_for, find_user
+        service.create_process(record, SYSTEM)
+        editor = actor_for(find_user("ed@example.org"))
+        with pytest.raises(Forbidden):
+            service.update_process(record_slug(), {"convener": "Ed's"}, editor)
+        service.add_steward(record_slug(), "ed@example.org", SYSTEM)
+        service.add_steward(record_slug(), "ed@example.org", SYSTEM)  # twice: once recorded
+        service.update_process(record_slug(), {"convener": "Ed's"}, editor)
+        assert [e.action for e in events()][-2:] == ["steward_added", "created"]
+        with pytest.raises(Forbidden):
+            service.add_steward(record_slug(), "ed@example.org", editor)
+
+
+def test_the_form_offers_the_next_stages_first_and_the_rest_as_jumps():
+    choices = service.stage_choices("deliberation")
+    assert choices.in_order == ("deliberation", "implementation", "delegated")
+    assert choices.out_of_order == ("proposed", "agenda_setting", "concluded")
+    assert service.stage_choices(None).out_of_order == ()

@@ -152,3 +152,15 @@ def test_the_principles_page_states_the_profile_thresholds(client):
     page = text(client.get("/principles"))
     assert "at least 30 days ahead" in page
     assert "at least 10% of the participants" in page
+
+
+def test_the_edit_form_offers_next_stages_and_labels_the_rest_as_jumps(client, login, app,
+                                                                       record):
+    email = login("editor")
+    with app.app_context():
+        from clearinghouse.auth.service import actor_for, find_user
+        service.create_process(record, actor_for(find_user(email)))
+    page = text(client.get(f"/processes/{SLUG}/edit"))
+    in_order, jumps = page.split('<optgroup label="Out of order (recorded as a jump)">')
+    assert "Implementation:" in in_order.split('id="stage"')[1]
+    assert "Proposed:" in jumps.split("</optgroup>")[0]
