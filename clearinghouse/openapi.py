@@ -74,9 +74,30 @@ def add_rule(spec: APISpec, rule: Rule, view) -> None:
     arguments = VARIABLE.findall(rule.rule)
     for operation in operations.values():
         operation.setdefault("operationId", rule.endpoint)
+        add_error_responses(operation, has_path_variables=bool(arguments))
         operation.setdefault("parameters", []).extend(
             {"in": "path", "name": name, "required": True,
              "schema": {"type": "integer" if converter == "int" else "string"}}
             for converter, name in arguments
         )
     spec.path(path=VARIABLE.sub(r"{\2}", rule.rule), operations=operations)
+
+
+def add_error_responses(operation: dict, has_path_variables: bool) -> None:
+    """The errors every operation of its kind can answer, so no docstring has to list them:
+    a bad token is refused anywhere; a body can be malformed, oversize, not JSON or
+    invalid; a write's token may be missing or too weak; a path can name nothing; query
+    parameters can be out of the vocabulary."""
+    kinds = ["Unauthorized"]
+    if "requestBody" in operation:
+        kinds += ["BadRequest", "TooLarge", "UnsupportedMediaType", "InvalidInput"]
+    if "security" in operation:
+        kinds.append("Forbidden")
+    if has_path_variables:
+        kinds.append("NotFound")
+    if any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])):
+        kinds.append("InvalidInput")
+    responses = operation.setdefault("responses", {})
+    for kind in kinds:
+        status, _description = RESPONSES[kind]
+        responses.setdefault(status, {"$ref": f"#/components/responses/{kind}"})

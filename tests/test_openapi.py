@@ -31,3 +31,13 @@ def test_writes_are_documented_as_needing_a_bearer_token(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert paths["/api/v1/issues"]["post"]["security"] == [{"bearerAuth": []}]
     assert "security" not in paths["/api/v1/issues"]["get"]
+
+
+def test_each_operation_documents_the_errors_it_can_answer(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    create = paths["/api/v1/issues"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "409", "413", "415", "422"} <= set(create)
+    assert {"200", "401", "404"} <= set(paths["/api/v1/processes/{slug}"]["get"]["responses"])
+    assert "422" in paths["/api/v1/processes"]["get"]["responses"]
+    dry_run = paths["/api/v1/assess"]["post"]["responses"]
+    assert "403" not in dry_run and "422" in dry_run

@@ -21,7 +21,6 @@ def index():
       parameters: [{in: query, schema: IssueListArgs}]
       responses:
         200: {description: A page of issues, content: {application/json: {schema: IssuePage}}}
-        422: {$ref: "#/components/responses/InvalidInput"}
     """
     return page_response(service.list_issues(request.args), IssueSchema())
 
@@ -37,13 +36,7 @@ def create():
       requestBody: {required: true, content: {application/json: {schema: IssueInput}}}
       responses:
         201: {description: Created, content: {application/json: {schema: IssueSchema}}}
-        400: {$ref: "#/components/responses/BadRequest"}
-        401: {$ref: "#/components/responses/Unauthorized"}
-        403: {$ref: "#/components/responses/Forbidden"}
         409: {$ref: "#/components/responses/Conflict"}
-        413: {$ref: "#/components/responses/TooLarge"}
-        415: {$ref: "#/components/responses/UnsupportedMediaType"}
-        422: {$ref: "#/components/responses/InvalidInput"}
     """
     issue = service.create_issue(json_object(), current_actor())
     return created(IssueSchema().dump(issue), url_for(".detail", slug=issue.slug))
@@ -58,7 +51,6 @@ def detail(slug):
       summary: One issue
       responses:
         200: {description: The issue, content: {application/json: {schema: IssueSchema}}}
-        404: {$ref: "#/components/responses/NotFound"}
     """
     return jsonify(IssueSchema().dump(service.get_issue(slug)))
 
@@ -74,13 +66,6 @@ def update(slug):
       requestBody: {required: true, content: {application/json: {schema: IssuePatch}}}
       responses:
         200: {description: The changed issue, content: {application/json: {schema: IssueSchema}}}
-        400: {$ref: "#/components/responses/BadRequest"}
-        401: {$ref: "#/components/responses/Unauthorized"}
-        403: {$ref: "#/components/responses/Forbidden"}
-        404: {$ref: "#/components/responses/NotFound"}
-        413: {$ref: "#/components/responses/TooLarge"}
-        415: {$ref: "#/components/responses/UnsupportedMediaType"}
-        422: {$ref: "#/components/responses/InvalidInput"}
     """
     issue = service.update_issue(slug, json_object(), current_actor())
     return jsonify(IssueSchema().dump(issue))
@@ -98,7 +83,5 @@ def history(slug):
         200:
           description: A page of events
           content: {application/json: {schema: ActivityEventPage}}
-        404: {$ref: "#/components/responses/NotFound"}
-        422: {$ref: "#/components/responses/InvalidInput"}
     """
     return page_response(service.issue_history(slug, request.args), ActivityEventSchema())

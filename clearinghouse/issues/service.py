@@ -3,15 +3,13 @@
 from collections.abc import Mapping
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.exc import IntegrityError
 
-from .. import activity, vocabulary
+from .. import activity, slugs, vocabulary
 from ..auth.permissions import Actor, require_role
 from ..database import transaction
-from ..exceptions import Conflict, InvalidInput, NotFound
+from ..exceptions import NotFound
 from ..extensions import db
 from ..pagination import ListArgs, paginate
-from ..slugs import RESERVED, unique_slug
 from ..validation import load
 from .models import Issue, IssueActionLine
 from .schemas import IssueInput, IssueListArgs, IssuePatch, IssueSnapshot
@@ -54,18 +52,13 @@ def create_issue(data: Mapping, actor: Actor | None) -> Issue:
     require_role(actor, "editor")
     values = load(IssueInput(), data)
     slug = values.pop("slug", None)
-    if slug in RESERVED:
-        raise InvalidInput(f"slug: '{slug}' is reserved.", {"slug": ["This slug is reserved."]})
-    try:
-        with transaction() as session:
-            slug = slug or unique_slug(session, Issue.slug, values["title"], "issue")
-            issue = Issue(slug=slug, **values)
-            session.add(issue)
-            session.flush()
-            activity.record(session, actor, "created", RECORD_TYPE, issue.id, slug,
-                            issue.title, None, snapshot(issue))
-    except IntegrityError:
-        raise Conflict(f"There is already an issue '{slug}'.") from None
+    with slugs.taken_is_conflict("an issue", slug), transaction() as session:
+        slug = slugs.choose(session, Issue.slug, slug, values["title"], "issue")
+        issue = Issue(slug=slug, **values)
+        session.add(issue)
+        session.flush()
+        activity.record(session, actor, "created", RECORD_TYPE, issue.id, slug,
+                        issue.title, None, snapshot(issue))
     return issue
 
 

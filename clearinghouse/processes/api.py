@@ -25,7 +25,6 @@ def index():
       parameters: [{in: query, schema: ProcessListArgs}]
       responses:
         200: {description: A page of processes, content: {application/json: {schema: ProcessPage}}}
-        422: {$ref: "#/components/responses/InvalidInput"}
     """
     return page_response(service.list_processes(request.args), ProcessSchema(),
                          present=service.public_record)
@@ -42,13 +41,7 @@ def create():
       requestBody: {required: true, content: {application/json: {schema: ProcessInput}}}
       responses:
         201: {description: Registered, content: {application/json: {schema: ProcessSchema}}}
-        400: {$ref: "#/components/responses/BadRequest"}
-        401: {$ref: "#/components/responses/Unauthorized"}
-        403: {$ref: "#/components/responses/Forbidden"}
         409: {$ref: "#/components/responses/Conflict"}
-        413: {$ref: "#/components/responses/TooLarge"}
-        415: {$ref: "#/components/responses/UnsupportedMediaType"}
-        422: {$ref: "#/components/responses/InvalidInput"}
     """
     process = service.create_process(json_object(), current_actor())
     return created(dump(process), url_for(".detail", slug=process.slug))
@@ -63,7 +56,6 @@ def detail(slug):
       summary: One process record
       responses:
         200: {description: The process, content: {application/json: {schema: ProcessSchema}}}
-        404: {$ref: "#/components/responses/NotFound"}
     """
     return jsonify(dump(service.get_process(slug)))
 
@@ -81,13 +73,6 @@ def update(slug):
         200:
           description: The changed process
           content: {application/json: {schema: ProcessSchema}}
-        400: {$ref: "#/components/responses/BadRequest"}
-        401: {$ref: "#/components/responses/Unauthorized"}
-        403: {$ref: "#/components/responses/Forbidden"}
-        404: {$ref: "#/components/responses/NotFound"}
-        413: {$ref: "#/components/responses/TooLarge"}
-        415: {$ref: "#/components/responses/UnsupportedMediaType"}
-        422: {$ref: "#/components/responses/InvalidInput"}
     """
     process = service.update_process(slug, json_object(), current_actor())
     return jsonify(dump(process))
@@ -102,7 +87,6 @@ def assessment(slug):
       summary: The latest assessment against the four principles, with findings and bloc power
       responses:
         200: {description: The assessment, content: {application/json: {schema: AssessmentSchema}}}
-        404: {$ref: "#/components/responses/NotFound"}
     """
     return jsonify(service.latest_assessment(slug))
 
@@ -119,8 +103,6 @@ def history(slug):
         200:
           description: A page of events
           content: {application/json: {schema: ActivityEventPage}}
-        404: {$ref: "#/components/responses/NotFound"}
-        422: {$ref: "#/components/responses/InvalidInput"}
     """
     return page_response(service.process_history(slug, request.args), ActivityEventSchema())
 
@@ -135,9 +117,5 @@ def assess():
       requestBody: {required: true, content: {application/json: {schema: ProcessInput}}}
       responses:
         200: {description: The assessment, content: {application/json: {schema: AssessmentSchema}}}
-        400: {$ref: "#/components/responses/BadRequest"}
-        413: {$ref: "#/components/responses/TooLarge"}
-        415: {$ref: "#/components/responses/UnsupportedMediaType"}
-        422: {$ref: "#/components/responses/InvalidInput"}
     """
     return jsonify(service.assess_draft(json_object()))

@@ -4,17 +4,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.exc import IntegrityError
 
-from .. import activity, vocabulary
+from .. import activity, slugs, vocabulary
 from ..auth.permissions import Actor, require_role
 from ..auth.service import find_user
 from ..database import transaction
-from ..exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from ..exceptions import Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..issues.models import Issue
 from ..pagination import ListArgs, paginate
-from ..slugs import RESERVED, unique_slug
 from ..types import utcnow
 from ..validation import load
 from . import assessment
@@ -104,24 +102,19 @@ def create_process(data: Mapping, actor: Actor | None) -> Process:
     require_role(actor, "editor")
     values = load(ProcessInput(), data)
     slug = values.pop("slug", None)
-    if slug in RESERVED:
-        raise InvalidInput(f"slug: '{slug}' is reserved.", {"slug": ["This slug is reserved."]})
-    try:
-        with transaction() as session:
-            slug = slug or unique_slug(session, Process.slug, values["name"], "process")
-            process = Process(slug=slug)
-            apply(process, values, list(values))
-            session.add(process)
-            session.flush()
-            if actor.user_id is not None:
-                session.execute(process_stewards.insert().values(
-                    process_id=process.id, user_id=actor.user_id))
-            record = record_of(process)
-            activity.record(session, actor, "created", RECORD_TYPE, process.id, slug,
-                            process.name, None, snapshot(record))
-            assessment.store(session, process, record, actor)
-    except IntegrityError:
-        raise Conflict(f"There is already a process '{slug}'.") from None
+    with slugs.taken_is_conflict("a process", slug), transaction() as session:
+        slug = slugs.choose(session, Process.slug, slug, values["name"], "process")
+        process = Process(slug=slug)
+        apply(process, values, list(values))
+        session.add(process)
+        session.flush()
+        if actor.user_id is not None:
+            session.execute(process_stewards.insert().values(
+                process_id=process.id, user_id=actor.user_id))
+        record = record_of(process)
+        activity.record(session, actor, "created", RECORD_TYPE, process.id, slug,
+                        process.name, None, snapshot(record))
+        assessment.store(session, process, record, actor)
     return process
 
 
