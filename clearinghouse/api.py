@@ -1,5 +1,7 @@
 """What every JSON endpoint shares: reading a body, answering with a page or a record."""
 
+import json
+
 from flask import Response, jsonify, request
 from flask_sqlalchemy.pagination import Pagination
 from marshmallow import Schema
@@ -14,11 +16,23 @@ def json_object() -> dict:
         raise UnsupportedMediaType("Send a JSON object with 'Content-Type: application/json'.")
     try:
         data = request.get_json()
-    except BadRequest:
+    except (BadRequest, RecursionError):  # RecursionError: nested deeper than json can parse
         raise BadRequest("The request body is not valid JSON in UTF-8.") from None
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object, not a list or a single value.")
+    if not encodable(data):
+        raise BadRequest("The request body has a \\u escape that is not a character "
+                         "(a lone surrogate); send the text as valid Unicode.")
     return data
+
+
+def encodable(data: dict) -> bool:
+    """False when a string holds a lone surrogate, which JSON allows and UTF-8 cannot store."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def page_response(pagination: Pagination, item_schema: Schema, present=None) -> Response:
