@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     from . import cli, config, database, errors, formatting
-    from .extensions import csrf, db, migrate
+    from .extensions import csrf, db, limiter, migrate
 
     app = Flask(
         __name__,
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         render_as_batch=True, render_item=database.render_item,
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     database.init_app(app)
     formatting.init_app(app)
     errors.register(app)
@@ -42,13 +43,15 @@ def register_blueprints(app: Flask) -> None:
     from . import openapi, pages
     from .auth import views as auth
     from .extensions import csrf
+    from .feedback import api as feedback_api
+    from .feedback import views as feedback
     from .issues import api as issues_api
     from .issues import views as issues
     from .processes import api as processes_api
     from .processes import views as processes
 
-    for blueprint in (pages.bp, auth.bp, issues.bp, processes.bp):
+    for blueprint in (pages.bp, auth.bp, issues.bp, processes.bp, feedback.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (issues_api.bp, processes_api.bp, openapi.bp):
+    for blueprint in (issues_api.bp, processes_api.bp, feedback_api.bp, openapi.bp):
         csrf.exempt(blueprint)  # token-authenticated; cookies never authenticate the API
         app.register_blueprint(blueprint)

@@ -19,7 +19,10 @@ from .types import UTCDateTime, utcnow
 
 class ActivityEvent(db.Model):
     __tablename__ = "activity"
-    __table_args__ = (Index("ix_activity_record", "record_type", "record_id", "id"),)
+    __table_args__ = (
+        Index("ix_activity_record", "record_type", "record_id", "id"),
+        Index("ix_activity_context", "context_type", "context_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -30,6 +33,9 @@ class ActivityEvent(db.Model):
     record_id: Mapped[int]
     record_key: Mapped[str] = mapped_column(String(200))
     record_title: Mapped[str] = mapped_column(String(300))  # as it was titled at the time
+    # The record this one belongs to (a consultation's process), whose history shows it too.
+    context_type: Mapped[str | None] = mapped_column(String(32))
+    context_id: Mapped[int | None]
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
@@ -44,8 +50,11 @@ def record(
     title: str,
     before: dict | None,
     after: dict | None,
+    context: tuple[str, int] | None = None,
 ) -> ActivityEvent:
-    """Add an event to the caller's transaction, so it commits or fails with the change."""
+    """Add an event to the caller's transaction, so it commits or fails with the change.
+
+    `context` names the record this one belongs to, whose history shows the event too."""
     event = ActivityEvent(
         actor_id=actor.user_id,
         actor_name=actor.name,
@@ -56,6 +65,8 @@ def record(
         record_title=title,
         before=before,
         after=after,
+        context_type=context[0] if context else None,
+        context_id=context[1] if context else None,
     )
     session.add(event)
     return event
@@ -68,11 +79,10 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def history_query(record_type: str, record_id: int):
-    return (
-        db.select(ActivityEvent)
-        .where(ActivityEvent.record_type == record_type, ActivityEvent.record_id == record_id)
-        .order_by(ActivityEvent.id.desc())
-    )
+    """A record's events and those of the records that belong to it, newest first."""
+    own = (ActivityEvent.record_type == record_type) & (ActivityEvent.record_id == record_id)
+    within = (ActivityEvent.context_type == record_type) & (ActivityEvent.context_id == record_id)
+    return db.select(ActivityEvent).where(own | within).order_by(ActivityEvent.id.desc())
 
 
 def recent(limit: int = 10) -> list[ActivityEvent]:
@@ -95,10 +105,19 @@ class ActivityEventSchema(Schema):
 ActivityEventPage = page_schema(ActivityEventSchema)
 
 
-RECORD_PAGES = {"issue": "issues.detail"}
+# The page of each kind of record, and how its key fills the URL.
+RECORD_PAGES = {
+    "issue": ("issues.detail", "slug"),
+    "process": ("processes.detail", "slug"),
+    "consultation": ("feedback.consultation", "consultation_id"),
+    "submission": ("feedback.consultation", "consultation_id"),  # key: its consultation
+}
 
 
 def page_url(event: ActivityEvent) -> str | None:
     """The public page of the record an event is about."""
-    endpoint = RECORD_PAGES.get(event.record_type)
-    return url_for(endpoint, slug=event.record_key) if endpoint else None
+    if event.record_type not in RECORD_PAGES:
+        return None
+    endpoint, argument = RECORD_PAGES[event.record_type]
+    key = int(event.record_key) if argument.endswith("_id") else event.record_key
+    return url_for(endpoint, **{argument: key})

@@ -16,12 +16,17 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: forms may take a while
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    SUBMISSION_RATE_LIMIT = "10 per minute; 200 per day"  # per address, on public writes
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on 429
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 def finalise(app: Flask) -> None:
     """Fill in what the environment left unset with the embedded defaults."""
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    if app.config.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 

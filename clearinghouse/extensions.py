@@ -1,5 +1,7 @@
 """The Flask extensions, created unbound; `create_app` binds them."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -24,3 +26,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 csrf = CSRFProtect()
+# Storage is set from CLEARINGHOUSE_REDIS_URL in config.finalise; without it, memory://
+# counts in each worker process separately (see the README).
+limiter = Limiter(key_func=get_remote_address)

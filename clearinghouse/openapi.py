@@ -20,6 +20,7 @@ RESPONSES = {
     "TooLarge": (413, "The body is larger than the server accepts."),
     "UnsupportedMediaType": (415, "The body is not sent as application/json."),
     "InvalidInput": (422, "A field is missing, of the wrong type, or not in the vocabulary."),
+    "TooManyRequests": (429, "Too many requests from this address: wait as Retry-After says."),
 }
 
 

@@ -134,6 +134,11 @@ PASS_RULES: dict[str, Term] = _load_terms("process_terms.json", "pass_rules")
 PRINCIPLES: dict[str, Term] = _load_terms("process_terms.json", "principles")
 VERDICTS: dict[str, Term] = _load_terms("process_terms.json", "verdicts")
 ILLUSTRATIVE_PARTS: dict[str, Term] = _load_terms("process_terms.json", "illustrative_parts")
+QUESTION_KINDS: dict[str, Term] = _load_terms("feedback_terms.json", "question_kinds")
+SCALE: dict[str, Term] = _load_terms("feedback_terms.json", "scale")
+MODERATION: dict[str, Term] = _load_terms("feedback_terms.json", "moderation")
+SUBMISSION_STATUSES: dict[str, Term] = _load_terms("feedback_terms.json", "submission_statuses")
+CONSULTATION_STATES: dict[str, Term] = _load_terms("feedback_terms.json", "consultation_states")
 ACTION_LINES: dict[str, ActionLine] = parse_action_lines(
     "action_lines.json", load_json("action_lines.json")["action_lines"]
 )

@@ -18,6 +18,7 @@ sqlite_only = pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite engine behav
 
 
 def test_database_url_from_the_environment_is_used_with_psycopg(monkeypatch, tmp_path):
+    monkeypatch.delenv("CLEARINGHOUSE_SQLALCHEMY_DATABASE_URI", raising=False)
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example/ch")
     app = create_app({"SECRET_KEY": "x"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/ch"

@@ -2,6 +2,8 @@
 
 from openapi_spec_validator import validate
 
+from clearinghouse.openapi import VARIABLE
+
 HTTP_METHODS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
 
 
@@ -15,7 +17,7 @@ def test_every_api_route_and_method_is_in_the_document(app, client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/"):
-            path = rule.rule.replace("<", "{").replace(">", "}")
+            path = VARIABLE.sub(r"{\2}", rule.rule)
             for method in rule.methods & HTTP_METHODS:
                 assert method.lower() in paths[path], f"{method} {path} is undocumented"
 

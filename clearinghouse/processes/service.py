@@ -316,3 +316,8 @@ def add_steward(slug: str, email: str, actor: Actor | None) -> None:
                                                              user_id=user.id))
             activity.record(session, actor, "steward_added", RECORD_TYPE, process.id, slug,
                             process.name, None, {"steward": user.name})
+
+
+def all_names() -> list[tuple[str, str]]:
+    """(slug, name) of every process, for choosing one in a form."""
+    return list(db.session.execute(db.select(Process.slug, Process.name).order_by(Process.name)))
