@@ -135,7 +135,7 @@ def summary(consultation_id):
       summary: Counts by stakeholder group and region, question tallies, campaigns, key terms
       parameters: [{in: query, schema: SubmissionListArgs}]
       responses:
-        200: {description: The summary, content: {application/json: {schema: {type: object}}}}
+        200: {description: The summary, content: {application/json: {schema: SummarySchema}}}
     """
     return jsonify(service.summary(consultation_id, request.args))
 

@@ -267,6 +267,34 @@ class ResponseInput(InputSchema):
             raise ValidationError("Answer either one submission or one theme.", "theme")
 
 
+def count_map(keys: fields.Field) -> fields.Dict:
+    return fields.Dict(keys=keys, values=fields.Integer())
+
+
+class CampaignSchema(Schema):
+    signatories = fields.Integer(required=True)
+    excerpt = fields.String(required=True)
+
+
+class TallySchema(Schema):
+    counts = count_map(fields.String())
+    by_stakeholder_group = fields.Dict(keys=fields.String(), values=count_map(fields.String()))
+    answered = fields.Integer(metadata={"description": "For free-text questions."})
+
+
+class SummarySchema(Schema):
+    """SPEC section 5's summary: every group and region present, zeros included."""
+
+    total = fields.Integer(required=True)
+    campaigns = fields.List(fields.Nested(CampaignSchema), required=True)
+    by_stakeholder_group = count_map(fields.String())
+    by_region = count_map(fields.String())
+    matrix = fields.Dict(keys=fields.String(), values=count_map(fields.String()))
+    questions = fields.Dict(keys=fields.String(), values=fields.Nested(TallySchema))
+    key_terms = fields.List(fields.String(), required=True)
+    warnings = fields.List(fields.String(), required=True)
+
+
 class SubmissionListArgs(ListArgs):
     stakeholder_group = Term(vocabulary.STAKEHOLDER_GROUPS, "a stakeholder group")
     region = Term(vocabulary.REGIONS, "a UN regional group")
