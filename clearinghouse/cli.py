@@ -7,8 +7,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from . import activity, vocabulary
 from . import seed as seeding
-from . import vocabulary
 from .auth import service as accounts
 from .auth.models import ROLES
 from .auth.permissions import SYSTEM
@@ -131,6 +131,18 @@ def print_scorecard(card: dict) -> None:
             click.echo(f"    - {finding}")
 
 
+@click.command("verify-log")
+@with_appcontext
+def verify_log():
+    """Check the activity log's hash chain from the first event to the newest."""
+    broken = activity.verify_log()
+    if broken is not None:
+        raise click.ClickException(f"Event {broken.event_id} is not as recorded: "
+                                   f"{broken.reason}. Every event after it is suspect.")
+    count, newest = activity.head()
+    click.echo(f"The log of {count} events is intact. Head: {newest}")
+
+
 def init_app(app: Flask) -> None:
-    for command in (users, tokens, seed, check_principles):
+    for command in (users, tokens, seed, check_principles, verify_log):
         app.cli.add_command(command)

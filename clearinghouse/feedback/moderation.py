@@ -26,9 +26,13 @@ def record_published(session, submission: Submission) -> None:
 
 def log(session, actor: Actor, action: str, submission: Submission, before, after) -> None:
     """A submission's event: its key is its consultation's, whose history shows it."""
-    activity.record(session, actor, action, "submission", submission.id,
-                    str(submission.consultation_id), submission.consultation.title,
-                    before, after, context=("consultation", submission.consultation_id))
+    consultation_id = submission.consultation_id
+    subject = activity.Subject(
+        "submission", submission.id, str(consultation_id), submission.consultation.title,
+        context=("consultation", consultation_id),
+        tags=(f"consultation:{consultation_id}", f"group:{submission.stakeholder_group}",
+              f"region:{submission.region}"))
+    activity.record(session, actor, action, subject, before, after)
 
 
 def public_facts(submission: Submission) -> dict:

@@ -93,9 +93,11 @@ def create_consultation(data: Mapping, actor: Actor | None) -> Consultation:
 
 def log(session, actor: Actor, action: str, consultation: Consultation, before, after) -> None:
     """A consultation's event, shown in its process's history too."""
-    activity.record(session, actor, action, RECORD_TYPE, consultation.id, str(consultation.id),
-                    consultation.title, before, after,
-                    context=("process", consultation.process_id))
+    subject = activity.Subject(
+        RECORD_TYPE, consultation.id, str(consultation.id), consultation.title,
+        context=("process", consultation.process_id),
+        tags=(f"process:{consultation.process_id}", *processes.feed_tags(consultation.process)))
+    activity.record(session, actor, action, subject, before, after)
 
 
 def update_consultation(consultation_id: int, data: Mapping, actor: Actor | None) -> Consultation:
@@ -275,3 +277,9 @@ def summary(consultation_id: int, args: Mapping) -> dict:
     return summaries.summarise(consultation.id, consultation.questions,
                                stakeholder_group=filters.get("stakeholder_group"),
                                region=filters.get("region"))
+
+
+def all_consultations() -> list[Consultation]:
+    """Every consultation, for the deadlines calendar."""
+    return list(db.session.scalars(db.select(Consultation).order_by(Consultation.closes_at,
+                                                                    Consultation.id)))

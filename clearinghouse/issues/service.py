@@ -44,6 +44,10 @@ def get_issue(slug: str) -> Issue:
     return issue
 
 
+def subject(issue: Issue) -> activity.Subject:
+    return activity.Subject(RECORD_TYPE, issue.id, issue.slug, issue.title)
+
+
 def snapshot(issue: Issue) -> dict:
     return IssueSnapshot().dump(issue)
 
@@ -57,8 +61,7 @@ def create_issue(data: Mapping, actor: Actor | None) -> Issue:
         issue = Issue(slug=slug, **values)
         session.add(issue)
         session.flush()
-        activity.record(session, actor, "created", RECORD_TYPE, issue.id, slug,
-                        issue.title, None, snapshot(issue))
+        activity.record(session, actor, "created", subject(issue), None, snapshot(issue))
     return issue
 
 
@@ -72,8 +75,7 @@ def update_issue(slug: str, data: Mapping, actor: Actor | None) -> Issue:
         if after:
             for field, value in after.items():
                 setattr(issue, field, value)
-            activity.record(session, actor, "updated", RECORD_TYPE, issue.id, slug,
-                            issue.title, before, after)
+            activity.record(session, actor, "updated", subject(issue), before, after)
     return issue
 
 

@@ -73,7 +73,8 @@ def verdicts(result: dict) -> dict:
             **{name: p["verdict"] for name, p in result["principles"].items()}}
 
 
-def store(session: Session, process: Process, record: dict, actor: Actor) -> Assessment:
+def store(session: Session, process: Process, record: dict, actor: Actor,
+          subject: activity.Subject) -> Assessment:
     """Assess the process as it now stands; a changed verdict is an event in the log."""
     previous = latest(process.id)
     assessed_at = utcnow()
@@ -83,6 +84,6 @@ def store(session: Session, process: Process, record: dict, actor: Actor) -> Ass
     session.add(row)
     process.verdict = result["overall"]
     if previous is not None and verdicts(previous.result) != verdicts(result):
-        activity.record(session, actor, "verdict_changed", "process", process.id, process.slug,
-                        process.name, verdicts(previous.result), verdicts(result))
+        activity.record(session, actor, "verdict_changed", subject, verdicts(previous.result),
+                        verdicts(result))
     return row

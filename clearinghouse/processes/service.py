@@ -93,6 +93,20 @@ def public_record(process: Process) -> dict:
             "created_at": process.created_at, "updated_at": process.updated_at}
 
 
+def subject(process: Process) -> activity.Subject:
+    return activity.Subject(RECORD_TYPE, process.id, process.slug, process.name,
+                            tags=feed_tags(process))
+
+
+def feed_tags(process: Process) -> tuple[str, ...]:
+    """The issues it handles and the groups and regions of its participants."""
+    groups = {participant.stakeholder_group for participant in process.participants}
+    regions = {participant.region for participant in process.participants}
+    return (*(f"issue:{issue.id}" for issue in process.issues),
+            *(f"group:{group}" for group in sorted(groups)),
+            *(f"region:{region}" for region in sorted(regions)))
+
+
 def snapshot(record: dict, fields=None) -> dict:
     return ProcessInput(only=fields).dump(record)
 
@@ -112,9 +126,8 @@ def create_process(data: Mapping, actor: Actor | None) -> Process:
             session.execute(process_stewards.insert().values(
                 process_id=process.id, user_id=actor.user_id))
         record = record_of(process)
-        activity.record(session, actor, "created", RECORD_TYPE, process.id, slug,
-                        process.name, None, snapshot(record))
-        assessment.store(session, process, record, actor)
+        activity.record(session, actor, "created", subject(process), None, snapshot(record))
+        assessment.store(session, process, record, actor, subject(process))
     return process
 
 
@@ -131,12 +144,12 @@ def update_process(slug: str, data: Mapping, actor: Actor | None) -> Process:
             return process
         apply(process, values, changed)
         after = record_of(process)
-        activity.record(session, actor, "updated", RECORD_TYPE, process.id, slug, process.name,
+        activity.record(session, actor, "updated", subject(process),
                         snapshot(before, changed), snapshot(after, changed))
         if "stage" in changed and after["stage"] not in NEXT_STAGES[before["stage"]]:
-            activity.record(session, actor, "stage_jumped", RECORD_TYPE, process.id, slug,
-                            process.name, {"stage": before["stage"]}, {"stage": after["stage"]})
-        assessment.store(session, process, after, actor)
+            activity.record(session, actor, "stage_jumped", subject(process),
+                            {"stage": before["stage"]}, {"stage": after["stage"]})
+        assessment.store(session, process, after, actor, subject(process))
     return process
 
 
@@ -314,8 +327,8 @@ def add_steward(slug: str, email: str, actor: Actor | None) -> None:
         if session.execute(exists).first() is None:
             session.execute(process_stewards.insert().values(process_id=process.id,
                                                              user_id=user.id))
-            activity.record(session, actor, "steward_added", RECORD_TYPE, process.id, slug,
-                            process.name, None, {"steward": user.name})
+            activity.record(session, actor, "steward_added", subject(process), None,
+                            {"steward": user.name})
 
 
 def all_names() -> list[tuple[str, str]]:
