@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask
@@ -19,6 +20,10 @@ class Defaults:
     SUBMISSION_RATE_LIMIT = "10 per minute; 200 per day"  # per address, on public writes
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on 429
     RATELIMIT_STORAGE_URI = "memory://"
+    # The authority in feed entry ids (tag: URIs, RFC 4151): set it once to your domain and
+    # never change it, or every feed reader sees every entry again.
+    TAG_AUTHORITY = "clearinghouse.example"
+    FEEDS_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # "updated" of a feed with no entries yet
 
 
 def finalise(app: Flask) -> None:

@@ -4,7 +4,7 @@ summaries and downloads, and the staff pages for consultations and moderation.""
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .. import vocabulary
+from .. import activity, calendars, syndication, vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
 from ..extensions import limiter
@@ -52,6 +52,7 @@ def render_consultation(item, values, errors=None, status=200):
         summary=service.summary(item.id, args),
         published=service.published_submissions(item.id, {"per_page": 20, **args}),
         responses=service.responses_for(item.id),
+        feed_links=syndication.feed_links(item.title, ".feed", consultation_id=item.id),
     )
     return page, status
 
@@ -173,3 +174,30 @@ def worth_it(item, process, now) -> str:
         ("fee, with a waiver" if process.fee_waiver else "fee") if process.fee else "no fee",
     ])
     return f"{when} · {who} · {cost}"
+
+
+@bp.get("/consultations/<int:consultation_id>/feed.<any(atom, rss):kind>")
+def feed(consultation_id, kind):
+    item = service.get_consultation(consultation_id)
+    return syndication.feed_response(
+        kind, key=f"consultation/{item.id}", title=f"Clearinghouse: {item.title}",
+        subtitle="Published feedback on this consultation and the process's answers.",
+        link=url_for(".consultation", consultation_id=item.id),
+        events=activity.tagged(f"consultation:{item.id}", syndication.ENTRIES))
+
+
+@bp.get("/consultations.ics")
+def deadlines():
+    """Every consultation's closing time, for a calendar."""
+    items = service.all_consultations()
+    events = [calendars.CalendarEvent(
+        uid=f"consultation-{item.id}-deadline@{current_app.config['TAG_AUTHORITY']}",
+        title=f"Feedback deadline: {item.title}", starts_at=item.closes_at, ends_at=None,
+        url=url_for(".consultation", consultation_id=item.id, _external=True),
+        description=f"Last moment to send feedback to {item.process.name}.",
+        updated=item.updated_at) for item in items]
+    newest = max((item.updated_at for item in items), default=current_app.config["FEEDS_EPOCH"])
+    body = calendars.calendar("Clearinghouse consultation deadlines",
+                              "When each consultation closes for feedback.", events,
+                              fallback_stamp=newest)
+    return syndication.calendar_response(body, newest)

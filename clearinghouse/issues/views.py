@@ -6,7 +6,7 @@ from operator import attrgetter
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .. import vocabulary
+from .. import activity, syndication, vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
 from ..processes import service as processes
@@ -35,7 +35,18 @@ def detail(slug):
         "issues/detail.html", issue=issue, processes=handling,
         coverage=processes.coverage_of([process.verdict for process in handling]),
         history=service.issue_history(slug, {"per_page": HISTORY_ON_PAGE}),
+        feed_links=syndication.feed_links(issue.title, ".feed", slug=slug),
     )
+
+
+@bp.get("/<slug>/feed.<any(atom, rss):kind>")
+def feed(slug, kind):
+    issue = service.get_issue(slug)
+    return syndication.feed_response(
+        kind, key=f"issue/{issue.id}", title=f"Clearinghouse: {issue.title}",
+        subtitle="Changes to this issue and to the processes and consultations handling it.",
+        link=url_for(".detail", slug=slug),
+        events=activity.tagged(f"issue:{issue.id}", syndication.ENTRIES))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,9 +1,12 @@
 """The processes pages: the list, one process with its scorecard, the staff forms, and
 the public 'check a design' page."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+import hashlib
+from datetime import timedelta
 
-from .. import vocabulary
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from .. import activity, calendars, syndication, vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
 from ..issues import service as issues
@@ -32,7 +35,41 @@ def detail(slug):
         chain=service.delegation_chain(process),
         history=service.process_history(slug, {"per_page": HISTORY_ON_PAGE}),
         profile=assessment.PROFILE,
+        feed_links=syndication.feed_links(process.name, ".feed", slug=slug),
     )
+
+
+@bp.get("/<slug>/feed.<any(atom, rss):kind>")
+def feed(slug, kind):
+    process = service.get_process(slug)
+    return syndication.feed_response(
+        kind, key=f"process/{process.id}", title=f"Clearinghouse: {process.name}",
+        subtitle="Changes to this process, its verdicts and its consultations.",
+        link=url_for(".detail", slug=slug),
+        events=activity.tagged(f"process:{process.id}", syndication.ENTRIES))
+
+
+@bp.get("/<slug>/calendar.ics")
+def calendar(slug):
+    process = service.get_process(slug)
+    events = [calendars.CalendarEvent(
+        uid=f"process-{slug}-{event.kind}-{event.starts_at:%Y%m%d}-"
+            f"{hashlib.sha256(event.title.encode()).hexdigest()[:10]}@{authority()}",
+        title=f"{event.title} ({process.name})", starts_at=event.starts_at,
+        ends_at=None if event.kind == "deadline" else event.starts_at + MEETING,
+        url=url_for(".detail", slug=slug, _external=True),
+        description=f"{vocabulary.EVENT_KINDS[event.kind].label} of {process.name}.",
+        location=event.location, updated=process.updated_at) for event in process.events]
+    body = calendars.calendar(process.name, f"Meetings and deadlines of {process.name}.",
+                              events, fallback_stamp=process.updated_at)
+    return syndication.calendar_response(body, process.updated_at)
+
+
+MEETING = timedelta(hours=2)  # a meeting's end is not recorded; two hours shows it sensibly
+
+
+def authority() -> str:
+    return current_app.config["TAG_AUTHORITY"]
 
 
 @bp.route("/new", methods=["GET", "POST"])
