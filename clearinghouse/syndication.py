@@ -58,7 +58,7 @@ def describe(event: activity.ActivityEvent) -> str:
 def submission_sentence(action: str, facts: dict) -> str:
     group = vocabulary.STAKEHOLDER_GROUPS[facts["stakeholder_group"]].label
     region = vocabulary.REGIONS[facts["region"]].label
-    who = f"{facts['name']} ({group}, {region})" if facts.get("name") else f"{group}, {region}"
+    who = f"{vocabulary.COUNTRIES[facts['country']].name} ({group}, {region})"
     verbs = {"published": "New feedback from", "withdrawn": "Feedback withdrawn by its author:",
              "rejected": "Feedback removed by a moderator:"}
     return f"{verbs.get(action, action)} {who}."

@@ -36,9 +36,10 @@ def log(session, actor: Actor, action: str, submission: Submission, before, afte
 
 
 def public_facts(submission: Submission) -> dict:
+    """What the permanent, hash-chained log keeps of a submission: never its author's name,
+    so feedback withdrawn later does not leave the name in public history for good."""
     return {"stakeholder_group": submission.stakeholder_group, "region": submission.region,
-            "country": submission.country,
-            "name": None if submission.anonymous else (submission.name or None)}
+            "country": submission.country}
 
 
 def decide(session, submission: Submission, status: str, reason: str,

@@ -98,7 +98,8 @@ def test_entries_say_in_words_what_happened_and_have_stable_tag_ids(client, data
     entries = feedparser.parse(client.get(f"/consultations/{data['consultation']}/feed.atom"
                                           ).data).entries
     feedback_entry = next(e for e in entries if e.title.startswith("Feedback"))
-    assert feedback_entry.summary == "New feedback from Ama (Civil society, African Group)."
+    assert feedback_entry.summary == "New feedback from Ghana (Civil society, African Group)."
+    assert "Ama" not in client.get("/feeds/updates.atom").get_data(as_text=True)
     assert re.fullmatch(r"tag:clearinghouse\.example,2026:event/\d+", feedback_entry.id)
     assert feedback_entry.link.endswith(f"/consultations/{data['consultation']}")
 
