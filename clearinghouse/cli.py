@@ -2,12 +2,13 @@
 
 import functools
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from . import activity, vocabulary
+from . import activity, opendata, vocabulary
 from . import seed as seeding
 from .auth import service as accounts
 from .auth.models import ROLES
@@ -143,6 +144,27 @@ def verify_log():
     click.echo(f"The log of {count} events is intact. Head: {newest}")
 
 
+@click.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+@domain_errors
+def export_data(directory):
+    """Write the whole public dataset to DIRECTORY: one JSON dump, CSV files, a README."""
+    result = opendata.export(directory, progress=lambda kind, n: click.echo(f"  {kind}: {n}"))
+    click.echo(f"Exported {result['events']} events to {directory}. Head: {result['head']}")
+
+
+@click.command("import")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+@domain_errors
+def import_data(directory):
+    """Load an export into this instance, which must hold no records yet."""
+    result = opendata.import_(directory, progress=lambda kind, n: click.echo(f"  {kind}: {n}"))
+    click.echo(f"Imported {result['events']} events. Head: {result['head']}")
+
+
 def init_app(app: Flask) -> None:
-    for command in (users, tokens, seed, check_principles, verify_log):
+    commands = (users, tokens, seed, check_principles, verify_log, export_data, import_data)
+    for command in commands:
         app.cli.add_command(command)

@@ -1,8 +1,13 @@
 """Pages that belong to no single domain: home, the gaps, and the principles explained."""
 
-from flask import Blueprint, abort, render_template
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
-from . import activity, syndication, vocabulary
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
+
+from . import activity, opendata, syndication, vocabulary
 from .issues import service as issues
 from .processes import service as processes
 from .processes.assessment import PROFILE
@@ -69,3 +74,36 @@ def region_feed(region, kind):
         subtitle=f"Feedback from the {term.label}, and processes and consultations with "
                  "participants from it.",
         link="/feeds", events=activity.tagged(f"region:{region}", syndication.ENTRIES))
+
+
+@bp.get("/data")
+def data():
+    count, head = activity.head()
+    return render_template("data.html", count=count, head=head, files=sorted(
+        path.name for path in latest_dump().iterdir()))
+
+
+@bp.get("/data/<name>")
+def data_file(name):
+    directory = latest_dump()
+    if not (directory / name).is_file():
+        abort(404)
+    return send_from_directory(directory, name, as_attachment=True)
+
+
+def latest_dump() -> Path:
+    """The export of the data as it is now, made once per state of the log.
+
+    An export is deterministic and every public change is an event, so the head hash
+    names the data exactly; concurrent workers race to an atomic rename, harmlessly."""
+    root = Path(current_app.instance_path) / "exports"
+    directory = root / activity.head()[1]
+    if not directory.is_dir():
+        root.mkdir(parents=True, exist_ok=True)
+        draft = Path(tempfile.mkdtemp(dir=root, prefix=".draft-"))
+        opendata.export(draft)
+        try:
+            os.rename(draft, directory)
+        except OSError:  # another worker made it first
+            shutil.rmtree(draft)
+    return directory

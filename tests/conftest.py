@@ -30,6 +30,7 @@ def postgres_schema():
 def app(tmp_path, postgres_schema):
     uri = postgres_schema or f"sqlite:///{tmp_path / 'test.sqlite3'}"
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "test"})
+    app.instance_path = str(tmp_path / "instance")  # exports and keys stay out of the checkout
     with app.app_context():
         if not postgres_schema:
             db.create_all()
