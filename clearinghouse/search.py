@@ -1,0 +1,300 @@
+"""Full-text search over plain Documents: the only module that knows Whoosh.
+
+The live index is a folder reached through a symlink; a rebuild fills a new folder and swaps it.
+"""
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar
+
+from markupsafe import Markup, escape
+from whoosh import index, qparser, query, sorting
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.highlight import ContextFragmenter, Formatter, get_text
+from whoosh.searching import Searcher
+from whoosh.support.charset import accent_map
+from whoosh.writing import SegmentWriter
+
+FACETS = ("stakeholder_group", "region", "stage", "action_line", "verdict", "issue")
+MAX_QUERY_CHARS = 200  # longer queries are cut, never refused
+MAX_PER_PAGE = 100
+SNIPPET_CHARS = 200
+WRITE_TIMEOUT = 30  # seconds to wait for another process's write lock; plain writer() fails half
+NO_FILTERS: Mapping[str, str] = MappingProxyType({})
+T = TypeVar("T")
+
+# whoosh-reloaded's default token pattern counts "*" as a letter; this is the classic one.
+_WORDS = (RegexTokenizer(r"\w+(\.?\w+)*") | LowercaseFilter() | CharsetFilter(accent_map)
+          | StopFilter(minsize=1) | StemFilter())
+SCHEMA = Schema(
+    key=ID(unique=True, stored=True), type=ID(stored=True), url=STORED(),
+    title=TEXT(analyzer=_WORDS, stored=True, spelling=True),
+    body=TEXT(analyzer=_WORDS, stored=True, spelling=True),
+    updated=DATETIME(stored=True),
+    **{name: KEYWORD(commas=True, lowercase=False, scorable=False) for name in FACETS},
+)
+# A whitelist, not a blacklist: wildcards, ranges, boosts, fuzzy terms, regexes and field
+# targeting are absent, so `k*` or `[a TO z]` are plain words and cannot scan the lexicon.
+_PARSER = qparser.MultifieldParser(
+    ["title", "body"], SCHEMA, fieldboosts={"title": 2.0},
+    plugins=[qparser.PhrasePlugin(), qparser.GroupPlugin(), qparser.OperatorsPlugin()])
+_GROUPS = {"type": sorting.FieldFacet("type")} | {
+    name: sorting.FieldFacet(name, allow_overlap=True) for name in FACETS}
+_HAS_WORD = re.compile(r"\w")
+_FRAGMENTER = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str  # "issue:12", "process:3", "consultation:5", "submission:88", "response:4"
+    type: str  # issue | process | consultation | submission | response
+    title: str
+    body: str
+    url: str  # path of the page, e.g. "/issues/privacy"
+    facets: Mapping[str, tuple[str, ...]]  # keys among FACETS; values must not hold commas
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str
+    type: str
+    title: str
+    url: str
+    snippet: Markup
+    score: float
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: tuple[Hit, ...]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]  # "type" and every facet -> value -> count over all matches
+    suggestion: str | None  # the corrected query, when it differs and finds something
+
+
+class _MarkFormatter(Formatter):
+    """Wraps matched words in <mark> and escapes everything, so snippets are safe Markup."""
+
+    between = "…"
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text: str, token, replace: bool = False) -> str:
+        return f"<mark>{escape(get_text(text, token, replace))}</mark>"
+
+
+class Index:
+    """One search index behind `directory`, a symlink to the live folder (made if absent)."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self._ensure()
+        real = os.path.realpath(self.directory)
+        self._live = (real, index.open_dir(real))
+
+    def apply(self, upserts: Iterable[Document], deletions: Iterable[str]) -> None:
+        """Write one batch atomically; a key both upserted and deleted ends up deleted."""
+        gone = set(deletions)
+        docs = [doc for key, doc in {d.key: d for d in upserts}.items() if key not in gone]
+        if not docs and not gone:
+            return
+        writer = self._writer()[1]
+        try:
+            for key in gone:
+                writer.delete_by_term("key", key)
+            for doc in docs:
+                writer.update_document(**_fields(doc))
+            writer.commit()
+        except BaseException:
+            _abandon(writer)
+            raise
+
+    def search(self, text: str, filters: Mapping[str, str] = NO_FILTERS, page: int = 1,
+               per_page: int = 20) -> Results:
+        """One page of matches for public query text, narrowed by exact facet values."""
+        text = text[:MAX_QUERY_CHARS]
+        page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+        parsed = _PARSER.parse(text) if _HAS_WORD.search(text) else query.NullQuery
+        if parsed is query.NullQuery:
+            return Results((), 0, page, per_page, {name: {} for name in _GROUPS}, None)
+        narrow = _filter(filters)
+        with self._searcher() as searcher:
+            found = searcher.search(parsed, limit=page * per_page, filter=narrow,
+                                    groupedby=_GROUPS, maptype=sorting.Count)
+            found.fragmenter, found.formatter = _FRAGMENTER, _MarkFormatter()
+            start = (page - 1) * per_page
+            hits = tuple(_hit(hit, _snippet(hit)) for hit in found[start:start + per_page])
+            return Results(hits, len(found), page, per_page, _counts(found),
+                           _suggest(searcher, text, parsed, narrow))
+
+    def related(self, key: str, limit: int = 5) -> tuple[Hit, ...]:
+        """Documents sharing the key terms of `key`'s title and body, never itself."""
+        with self._searcher() as searcher:
+            docnum = searcher.document_number(key=key)
+            if docnum is None:
+                return ()
+            stored = searcher.stored_fields(docnum)
+            words = [pair for field in ("title", "body") for pair in
+                     searcher.key_terms_from_text(field, stored[field], numterms=10)]
+            terms = [query.Term(field, word, boost=weight) for word, weight in words
+                     for field in ("title", "body")]
+            found = searcher.search(query.Or(terms), limit=limit, mask={docnum})
+            return tuple(_hit(hit, _opening(hit["body"])) for hit in found)
+
+    def keys(self) -> set[str]:
+        """Every indexed key, read from stored fields so deleted documents never show."""
+        with self._searcher() as searcher:
+            return {fields["key"] for fields in searcher.reader().all_stored_fields()}
+
+    def rebuild(self, documents: Iterable[Document],
+                progress: Callable[[int], None] = lambda done: None) -> int:
+        """Index `documents` into a new folder, swap it in, and return how many there were.
+
+        The live index stays write-locked from before the first document is read until the
+        swap, so a concurrent write lands before the rebuild reads (pass a lazy iterable) or
+        waits and then goes to the new folder. `progress` hears the running count.
+        """
+        old, holder = self._writer()
+        try:
+            folder = self._new_folder()
+            count = _fill(index.open_dir(folder), documents, progress, folder)
+            self._swap(folder)
+        finally:
+            holder.cancel()
+        shutil.rmtree(old, ignore_errors=True)
+        return count
+
+    def _ensure(self) -> None:
+        if self.directory.exists():
+            if not self.directory.is_symlink():
+                raise ValueError(f"{self.directory} must be a symlink to an index folder")
+            return
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        folder = self._new_folder()
+        try:
+            if self.directory.is_symlink():  # dangling: its folder was removed by hand
+                self._swap(folder)
+            else:
+                os.symlink(folder.name, self.directory)
+        except FileExistsError:  # another process made it first; use theirs
+            shutil.rmtree(folder)
+
+    def _new_folder(self) -> Path:
+        folder = self.directory.with_name(f"{self.directory.name}.{uuid.uuid4().hex[:12]}")
+        folder.mkdir()
+        index.create_in(folder, SCHEMA)
+        return folder
+
+    def _swap(self, folder: Path) -> None:
+        temporary = self.directory.with_name(f".{self.directory.name}.{uuid.uuid4().hex}")
+        os.symlink(folder.name, temporary)
+        os.replace(temporary, self.directory)
+
+    def _on_live(self, use: Callable[[index.Index], T]) -> tuple[str, T]:
+        """use(index) on the live folder, reopened when a rebuild here or elsewhere swapped it.
+
+        An index opened through the old symlink would keep serving the old files and call
+        itself up to date, so the symlink's target is compared on every use.
+        """
+        while True:
+            real, live = os.path.realpath(self.directory), self._live
+            try:
+                if live[0] != real:
+                    live = self._live = (real, index.open_dir(real))
+                return real, use(live[1])
+            except (OSError, index.EmptyIndexError):  # swapped and removed while we opened it
+                if os.path.realpath(self.directory) == real:
+                    raise
+
+    def _searcher(self) -> Searcher:
+        return self._on_live(lambda live: live.searcher())[1]
+
+    def _writer(self) -> tuple[str, SegmentWriter]:
+        """A writer holding the live folder's lock: a rebuild may swap it while we wait."""
+        while True:
+            real, writer = self._on_live(lambda live: live.writer(timeout=WRITE_TIMEOUT))
+            if os.path.realpath(self.directory) == real:
+                return real, writer
+            writer.cancel()
+
+
+def _fields(doc: Document) -> dict:
+    unknown = set(doc.facets) - set(FACETS)
+    if unknown:
+        raise ValueError(f"{doc.key}: unknown facets {sorted(unknown)}")
+    if any("," in value for values in doc.facets.values() for value in values):
+        raise ValueError(f"{doc.key}: a facet value holds a comma, the separator")
+    facets = {name: ",".join(values) for name, values in doc.facets.items()}
+    return {"key": doc.key, "type": doc.type, "title": doc.title, "body": doc.body,
+            "url": doc.url, "updated": doc.updated, **facets}
+
+
+def _fill(target: index.Index, documents: Iterable[Document],
+          progress: Callable[[int], None], folder: Path) -> int:
+    writer, count = target.writer(), 0
+    try:
+        for count, doc in enumerate(documents, start=1):
+            writer.add_document(**_fields(doc))
+            progress(count)
+        writer.commit()
+    except BaseException:
+        _abandon(writer)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return count
+
+
+def _abandon(writer: SegmentWriter) -> None:
+    """Cancel a failed writer in whatever state; whoosh would keep the lock until exit."""
+    with suppress(Exception):  # the error that brought us here matters more than cancel's
+        writer.cancel()
+    lock = writer.writelock
+    if lock is not None and lock.fd is not None:
+        lock.release()
+
+
+def _filter(filters: Mapping[str, str]) -> query.Query | None:
+    terms = [query.Term(name, value) for name, value in filters.items()
+             if name in _GROUPS and value]
+    return query.And(terms) if terms else None
+
+
+def _counts(found) -> dict[str, dict[str, int]]:
+    return {name: dict(sorted(((value, n) for value, n in found.groups(name).items()
+                               if value is not None), key=lambda item: (-item[1], item[0])))
+            for name in _GROUPS}
+
+
+def _snippet(hit) -> Markup:
+    marked = hit.highlights("body", top=2)  # every piece went through _MarkFormatter's escape
+    return Markup(marked) if marked else _opening(hit["body"])  # noqa: S704
+
+
+def _opening(body: str) -> Markup:
+    return escape(body[:SNIPPET_CHARS])
+
+
+def _hit(hit, snippet: Markup) -> Hit:
+    return Hit(hit["key"], hit["type"], hit["title"], hit["url"], snippet, float(hit.score))
+
+
+def _suggest(searcher, text: str, parsed: query.Query, narrow) -> str | None:
+    """The corrected query when a word is absent from the index and the fix finds matches."""
+    corrected = searcher.correct_query(parsed, text, prefix=1).string
+    if corrected == text:
+        return None
+    found = searcher.search(_PARSER.parse(corrected), limit=1, filter=narrow)
+    return corrected if found.scored_length() else None
