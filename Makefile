@@ -9,6 +9,9 @@ WORKERS ?= 2
 serve: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
+	$(FLASK) search rebuild
+	# The indexer runs beside gunicorn: the one process that writes the search index.
+	$(FLASK) search worker & indexer=$$!; trap 'kill $$indexer' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(BIND) --access-logfile - wsgi:app
 
 test: install-test

@@ -40,7 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     """Every URL space of the site, in one place."""
-    from . import openapi, pages
+    from . import openapi, pages, search_api
     from .auth import views as auth
     from .extensions import csrf
     from .feedback import api as feedback_api
@@ -50,7 +50,7 @@ def register_blueprints(app: Flask) -> None:
     from .processes import api as processes_api
     from .processes import views as processes
 
-    for blueprint in (pages.bp, auth.bp, issues.bp, processes.bp, feedback.bp):
+    for blueprint in (pages.bp, auth.bp, issues.bp, processes.bp, feedback.bp, search_api.bp):
         app.register_blueprint(blueprint)
     for blueprint in (issues_api.bp, processes_api.bp, feedback_api.bp, openapi.bp):
         csrf.exempt(blueprint)  # token-authenticated; cookies never authenticate the API

@@ -17,6 +17,7 @@ from .exceptions import DomainError
 from .processes import service as processes
 
 users = AppGroup("users", help="Staff accounts.")
+search = AppGroup("search", help="The search index.")
 tokens = AppGroup("tokens", help="API tokens for staff accounts.")
 
 
@@ -164,7 +165,43 @@ def import_data(directory):
     click.echo(f"Imported {result['events']} events. Head: {result['head']}")
 
 
+@search.command("rebuild")
+def search_rebuild():
+    """Build a new index from the database and swap it in; searches go on meanwhile."""
+    from . import indexing
+
+    total = sum(1 for _ in indexing.every_document())
+    with click.progressbar(length=total, label="Indexing") as bar:
+        count = indexing.rebuild(lambda done: bar.update(1))
+    click.echo(f"Indexed {count} documents.")
+
+
+@search.command("check")
+def search_check():
+    """Report records missing from the index and index entries for nothing."""
+    from . import indexing
+
+    missing, extra = indexing.drift()
+    if missing or extra:
+        raise click.ClickException(
+            f"The index has drifted: {len(missing)} missing ({', '.join(sorted(missing)[:5])}), "
+            f"{len(extra)} extra ({', '.join(sorted(extra)[:5])}). "
+            "Run 'flask --app clearinghouse search rebuild'.")
+    click.echo("The index matches the database.")
+
+
+@search.command("worker")
+@click.option("--interval", default=0.2, show_default=True, help="Seconds between polls.")
+def search_worker(interval):
+    """Keep the index up to date: apply each committed change, in order, within a second."""
+    from . import indexing
+
+    click.echo("Indexing changes as they are committed. Stop with Ctrl-C.")
+    indexing.work(interval)
+
+
 def init_app(app: Flask) -> None:
-    commands = (users, tokens, seed, check_principles, verify_log, export_data, import_data)
+    commands = (users, tokens, search, seed, check_principles, verify_log, export_data,
+                import_data)
     for command in commands:
         app.cli.add_command(command)

@@ -3,6 +3,7 @@
 The live index is a folder reached through a symlink; a rebuild fills a new folder and swaps it.
 """
 
+import difflib
 import os
 import re
 import shutil
@@ -50,6 +51,7 @@ _PARSER = qparser.MultifieldParser(
 _GROUPS = {"type": sorting.FieldFacet("type")} | {
     name: sorting.FieldFacet(name, allow_overlap=True) for name in FACETS}
 _HAS_WORD = re.compile(r"\w")
+_WORD = re.compile(r"\w+")
 _FRAGMENTER = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
 
 
@@ -138,7 +140,7 @@ class Index:
             start = (page - 1) * per_page
             hits = tuple(_hit(hit, _snippet(hit)) for hit in found[start:start + per_page])
             return Results(hits, len(found), page, per_page, _counts(found),
-                           _suggest(searcher, text, parsed, narrow))
+                           _suggest(searcher, text, narrow))
 
     def related(self, key: str, limit: int = 5) -> tuple[Hit, ...]:
         """Documents sharing the key terms of `key`'s title and body, never itself."""
@@ -291,10 +293,24 @@ def _hit(hit, snippet: Markup) -> Hit:
     return Hit(hit["key"], hit["type"], hit["title"], hit["url"], snippet, float(hit.score))
 
 
-def _suggest(searcher, text: str, parsed: query.Query, narrow) -> str | None:
-    """The corrected query when a word is absent from the index and the fix finds matches."""
-    corrected = searcher.correct_query(parsed, text, prefix=1).string
-    if corrected == text:
+def _suggest(searcher, text: str, narrow) -> str | None:
+    """The query with each word absent from the index replaced by its nearest indexed word,
+    when that finds matches. Word by word: Whoosh's correct_query crashes on some input."""
+    words = _WORD.findall(text.lower())
+    corrected = [_nearest(searcher, word) for word in words]
+    if corrected == words:
         return None
-    found = searcher.search(_PARSER.parse(corrected), limit=1, filter=narrow)
-    return corrected if found.scored_length() else None
+    suggestion = " ".join(corrected)
+    found = searcher.search(_PARSER.parse(suggestion), limit=1, filter=narrow)
+    return suggestion if found.scored_length() else None
+
+
+def _nearest(searcher, word: str) -> str:
+    reader = searcher.reader()
+    if any((f"spell_{field}", word) in reader for field in ("title", "body")):
+        return word
+    candidates = [found for field in ("title", "body")
+                  for found in searcher.corrector(field).suggest(word, limit=5, prefix=1)]
+    # Whoosh ranks partly by frequency; the closest spelling is what a typo wants.
+    closest = difflib.get_close_matches(word, candidates, n=1, cutoff=0)
+    return closest[0] if closest else word

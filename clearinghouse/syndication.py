@@ -60,7 +60,8 @@ def submission_sentence(action: str, facts: dict) -> str:
     region = vocabulary.REGIONS[facts["region"]].label
     who = f"{vocabulary.COUNTRIES[facts['country']].name} ({group}, {region})"
     verbs = {"published": "New feedback from", "withdrawn": "Feedback withdrawn by its author:",
-             "rejected": "Feedback removed by a moderator:"}
+             "rejected": "Feedback removed by a moderator:",
+             "amended": "Feedback changed by its author:"}
     return f"{verbs.get(action, action)} {who}."
 
 

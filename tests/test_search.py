@@ -261,3 +261,11 @@ def test_only_the_chosen_whoosh_distribution_is_installed():
     names = {d.metadata["Name"].lower() for d in distributions()}
     installed = names & {"whoosh", "whoosh-reloaded", "whoosh3", "whoosh-ng"}
     assert installed == {"whoosh-reloaded"}
+
+
+def test_a_query_of_markup_and_punctuation_gets_results_not_a_crash(tmp_path):
+    index = Index(tmp_path / "index")
+    index.apply([doc("issue:1", "alert the script authors")], [])
+    results = index.search("<script>alert(1)</script>")
+    assert results.total == 0
+    assert results.suggestion is None

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
 
-from .. import activity, vocabulary
+from .. import activity, search, vocabulary
 from ..auth.permissions import Actor, require_role
 from ..auth.service import hash_token
 from ..database import transaction
@@ -22,6 +22,7 @@ from ..processes import service as processes
 from ..processes.models import Participant, Process
 from ..types import utcnow
 from ..validation import load
+from . import moderation
 from . import summary as summaries
 from .models import (
     Consultation,
@@ -207,6 +208,9 @@ def amend(token: str, data: Mapping, now: datetime | None = None) -> Submission:
             decide(session, submission, "pending", "the submitter amended it", None)
         if submission.published and not was_published:
             record_published(session, submission)
+        elif submission.published:
+            moderation.log(session, moderation.SUBMITTER, "amended", submission, None,
+                           moderation.public_facts(submission))
     return submission
 
 
@@ -283,3 +287,36 @@ def all_consultations() -> list[Consultation]:
     """Every consultation, for the deadlines calendar."""
     return list(db.session.scalars(db.select(Consultation).order_by(Consultation.closes_at,
                                                                     Consultation.id)))
+
+
+def search_documents(consultation: Consultation) -> list[search.Document]:
+    """The consultation, its published submissions and the process's answers."""
+    process = consultation.process
+    facets = processes.participation_facets(process)
+    body = "\n".join([process.name, *(issue.title for issue in process.issues), consultation.text,
+                      *(s["title"] for s in consultation.sections),
+                      *(q["prompt"] for q in consultation.questions)])
+    url = f"/consultations/{consultation.id}"
+    documents = [search.Document(
+        key=f"consultation:{consultation.id}", type="consultation", title=consultation.title,
+        body=body, url=url, updated=consultation.updated_at,
+        facets={**facets, "stage": (process.stage,)})]
+    documents += [submission_document(s, facets["issue"])
+                  for s in db.session.scalars(published_query(consultation.id, {}))]
+    documents += [search.Document(
+        key=f"response:{r.id}", type="response", title=f"Answer: {consultation.title}",
+        body="\n".join(filter(None, [r.theme, r.text])), url=url, updated=r.created_at,
+        facets={"issue": facets["issue"]}) for r in responses_for(consultation.id)]
+    return documents
+
+
+def submission_document(submission: Submission, issues: tuple[str, ...]) -> search.Document:
+    text = [submission.comment, *(c["text"] for c in submission.comments),
+            *(v for v in submission.answers.values() if isinstance(v, str))]
+    return search.Document(
+        key=f"submission:{submission.id}", type="submission",
+        title=f"Feedback on {submission.consultation.title}", body="\n".join(text),
+        url=f"/consultations/{submission.consultation_id}#submission-{submission.id}",
+        updated=submission.updated_at,
+        facets={"stakeholder_group": (submission.stakeholder_group,),
+                "region": (submission.region,), "issue": issues})

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from flask_sqlalchemy.pagination import Pagination
 
-from .. import activity, slugs, vocabulary
+from .. import activity, search, slugs, vocabulary
 from ..auth.permissions import Actor, require_role
 from ..database import transaction
 from ..exceptions import NotFound
@@ -102,3 +102,11 @@ def by_priority() -> list[Issue]:
     ranks = {level: rank for rank, level in enumerate(vocabulary.PRIORITIES)}
     order = db.case(ranks, value=Issue.priority, else_=len(ranks))
     return list(db.session.scalars(db.select(Issue).order_by(order, Issue.title)))
+
+
+def search_document(issue: Issue) -> search.Document:
+    body = "\n".join([issue.summary, issue.description, *issue.aspects])
+    return search.Document(
+        key=f"issue:{issue.id}", type="issue", title=issue.title, body=body,
+        url=f"/issues/{issue.slug}", updated=issue.updated_at,
+        facets={"action_line": tuple(issue.action_lines), "issue": (issue.slug,)})

@@ -6,7 +6,7 @@ from operator import attrgetter
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .. import activity, syndication, vocabulary
+from .. import activity, indexing, syndication, vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
 from ..processes import service as processes
@@ -36,6 +36,7 @@ def detail(slug):
         coverage=processes.coverage_of([process.verdict for process in handling]),
         history=service.issue_history(slug, {"per_page": HISTORY_ON_PAGE}),
         feed_links=syndication.feed_links(issue.title, ".feed", slug=slug),
+        related=indexing.index().related(f"issue:{issue.id}"),
     )
 
 

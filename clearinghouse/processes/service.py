@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination
 
-from .. import activity, slugs, vocabulary
+from .. import activity, search, slugs, vocabulary
 from ..auth.permissions import Actor, require_role
 from ..auth.service import find_user
 from ..database import transaction
@@ -334,3 +334,22 @@ def add_steward(slug: str, email: str, actor: Actor | None) -> None:
 def all_names() -> list[tuple[str, str]]:
     """(slug, name) of every process, for choosing one in a form."""
     return list(db.session.execute(db.select(Process.slug, Process.name).order_by(Process.name)))
+
+
+def search_document(process: Process) -> search.Document:
+    body = "\n".join([process.convener, process.aim, process.modalities, process.significance,
+                      process.intended_outcomes, *(issue.title for issue in process.issues)])
+    return search.Document(
+        key=f"process:{process.id}", type="process", title=process.name, body=body,
+        url=f"/processes/{process.slug}", updated=process.updated_at,
+        facets={**participation_facets(process), "stage": (process.stage,),
+                "verdict": (process.verdict or "unknown",),
+                "action_line": tuple(sorted({code for issue in process.issues
+                                             for code in issue.action_lines}))})
+
+
+def participation_facets(process: Process) -> dict[str, tuple[str, ...]]:
+    """The issues a process handles and who takes part: facets of it and what belongs to it."""
+    return {"issue": tuple(issue.slug for issue in process.issues),
+            "stakeholder_group": tuple(sorted({p.stakeholder_group for p in process.participants})),
+            "region": tuple(sorted({p.region for p in process.participants}))}

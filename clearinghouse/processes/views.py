@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from .. import activity, calendars, syndication, vocabulary
+from .. import activity, calendars, indexing, syndication, vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
 from ..issues import service as issues
@@ -36,6 +36,7 @@ def detail(slug):
         history=service.process_history(slug, {"per_page": HISTORY_ON_PAGE}),
         profile=assessment.PROFILE,
         feed_links=syndication.feed_links(process.name, ".feed", slug=slug),
+        related=indexing.index().related(f"process:{process.id}"),
     )
 
 
