@@ -49,31 +49,28 @@ def feeds():
 
 @bp.get("/feeds/updates.<any(atom, rss):kind>")
 def updates_feed(kind):
-    return syndication.feed_response(
-        kind, key="updates", title="Clearinghouse: every change",
+    return syndication.tag_feed(
+        kind, None, title="every change", link="/",
         subtitle="Every change to issues, processes, consultations and verdicts, "
-                 "and every published submission and answer.",
-        link="/", events=activity.tagged(None, syndication.ENTRIES))
+                 "and every published submission and answer.")
 
 
 @bp.get("/feeds/stakeholder/<group>.<any(atom, rss):kind>")
 def stakeholder_feed(group, kind):
     term = vocabulary.STAKEHOLDER_GROUPS.get(group) or abort(404)
-    return syndication.feed_response(
-        kind, key=f"group/{group}", title=f"Clearinghouse: {term.label}",
+    return syndication.tag_feed(
+        kind, f"group:{group}", title=term.label, link="/feeds",
         subtitle=f"Feedback from {term.label.lower()}, and processes and consultations "
-                 f"where {term.label.lower()} take part.",
-        link="/feeds", events=activity.tagged(f"group:{group}", syndication.ENTRIES))
+                 f"where {term.label.lower()} take part.")
 
 
 @bp.get("/feeds/region/<region>.<any(atom, rss):kind>")
 def region_feed(region, kind):
     term = vocabulary.REGIONS.get(region) or abort(404)
-    return syndication.feed_response(
-        kind, key=f"region/{region}", title=f"Clearinghouse: {term.label}",
+    return syndication.tag_feed(
+        kind, f"region:{region}", title=term.label, link="/feeds",
         subtitle=f"Feedback from the {term.label}, and processes and consultations with "
-                 "participants from it.",
-        link="/feeds", events=activity.tagged(f"region:{region}", syndication.ENTRIES))
+                 "participants from it.")
 
 
 @bp.get("/data")

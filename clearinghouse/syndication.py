@@ -65,6 +65,13 @@ def submission_sentence(action: str, facts: dict) -> str:
     return f"{verbs.get(action, action)} {who}."
 
 
+def tag_feed(kind: str, tag: str | None, *, title: str, subtitle: str, link: str) -> Response:
+    """The feed of the events with `tag` (every event for None); its id follows the tag."""
+    key = tag.replace(":", "/") if tag else "updates"
+    return feed_response(kind, key=key, title=f"Clearinghouse: {title}", subtitle=subtitle,
+                         link=link, events=activity.tagged(tag, ENTRIES))
+
+
 def feed_response(kind: str, *, key: str, title: str, subtitle: str, link: str,
                   events: list[activity.ActivityEvent]) -> Response:
     """The feed of `events` (newest first), or 304 when the reader has it already."""

@@ -4,7 +4,7 @@ summaries and downloads, and the staff pages for consultations and moderation.""
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .. import activity, calendars, syndication, vocabulary
+from .. import calendars, syndication, vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
 from ..extensions import limiter
@@ -179,11 +179,10 @@ def worth_it(item, process, now) -> str:
 @bp.get("/consultations/<int:consultation_id>/feed.<any(atom, rss):kind>")
 def feed(consultation_id, kind):
     item = service.get_consultation(consultation_id)
-    return syndication.feed_response(
-        kind, key=f"consultation/{item.id}", title=f"Clearinghouse: {item.title}",
-        subtitle="Published feedback on this consultation and the process's answers.",
+    return syndication.tag_feed(
+        kind, f"consultation:{item.id}", title=item.title,
         link=url_for(".consultation", consultation_id=item.id),
-        events=activity.tagged(f"consultation:{item.id}", syndication.ENTRIES))
+        subtitle="Published feedback on this consultation and the process's answers.")
 
 
 @bp.get("/consultations.ics")

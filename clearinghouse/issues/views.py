@@ -6,7 +6,7 @@ from operator import attrgetter
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .. import activity, indexing, syndication, vocabulary
+from .. import indexing, syndication, vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
 from ..processes import service as processes
@@ -43,11 +43,9 @@ def detail(slug):
 @bp.get("/<slug>/feed.<any(atom, rss):kind>")
 def feed(slug, kind):
     issue = service.get_issue(slug)
-    return syndication.feed_response(
-        kind, key=f"issue/{issue.id}", title=f"Clearinghouse: {issue.title}",
-        subtitle="Changes to this issue and to the processes and consultations handling it.",
-        link=url_for(".detail", slug=slug),
-        events=activity.tagged(f"issue:{issue.id}", syndication.ENTRIES))
+    return syndication.tag_feed(
+        kind, f"issue:{issue.id}", title=issue.title, link=url_for(".detail", slug=slug),
+        subtitle="Changes to this issue and to the processes and consultations handling it.")
 
 
 @bp.route("/new", methods=["GET", "POST"])

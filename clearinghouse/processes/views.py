@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from .. import activity, calendars, indexing, syndication, vocabulary
+from .. import calendars, indexing, syndication, vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
 from ..issues import service as issues
@@ -43,11 +43,9 @@ def detail(slug):
 @bp.get("/<slug>/feed.<any(atom, rss):kind>")
 def feed(slug, kind):
     process = service.get_process(slug)
-    return syndication.feed_response(
-        kind, key=f"process/{process.id}", title=f"Clearinghouse: {process.name}",
-        subtitle="Changes to this process, its verdicts and its consultations.",
-        link=url_for(".detail", slug=slug),
-        events=activity.tagged(f"process:{process.id}", syndication.ENTRIES))
+    return syndication.tag_feed(
+        kind, f"process:{process.id}", title=process.name, link=url_for(".detail", slug=slug),
+        subtitle="Changes to this process, its verdicts and its consultations.")
 
 
 @bp.get("/<slug>/calendar.ics")
