@@ -2,9 +2,11 @@
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from clearinghouse import create_app
 from clearinghouse.auth import service as accounts
@@ -12,6 +14,23 @@ from clearinghouse.extensions import db
 
 POSTGRES_URL = os.environ.get("CLEARINGHOUSE_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
+
+
+@contextmanager
+def empty_postgres_database(purpose: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server under test; dropped afterwards."""
+    server = make_url(POSTGRES_URL)
+    name = f"clearinghouse_{purpose}_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -1,34 +1,16 @@
 """The schema comes only from migrations: they build, on an empty database, what the models say."""
 
-import os
 from contextlib import contextmanager
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import inspect
 
 from clearinghouse import create_app
 from clearinghouse.extensions import db
-from tests.conftest import POSTGRES_URL
-
-
-@contextmanager
-def empty_postgres_database():
-    """A new database on the PostgreSQL server under test, dropped afterwards."""
-    server = make_url(POSTGRES_URL)
-    name = f"clearinghouse_migrations_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+from tests.conftest import POSTGRES_URL, empty_postgres_database
 
 
 @contextmanager
@@ -38,7 +20,7 @@ def empty_database(kind, tmp_path):
     elif not POSTGRES_URL:
         pytest.skip("set CLEARINGHOUSE_TEST_DATABASE_URL to test migrations on PostgreSQL")
     else:
-        with empty_postgres_database() as url:
+        with empty_postgres_database("migrations") as url:
             yield url
 
 

@@ -4,12 +4,10 @@ instance that then exports the very same bytes, and refused when it cannot be tr
 import csv
 import io
 import json
-import os
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
 from clearinghouse import activity, create_app, opendata
 from clearinghouse.auth import service as accounts
@@ -21,7 +19,7 @@ from clearinghouse.feedback import service as feedback
 from clearinghouse.feedback.models import Submission, SubmissionAnswer, SubmissionTerm
 from clearinghouse.issues import service as issues
 from clearinghouse.processes import service as processes
-from tests.conftest import PASSWORD, POSTGRES_URL
+from tests.conftest import PASSWORD, POSTGRES_URL, empty_postgres_database
 from tests.feedback.conftest import QUESTIONS, SECTIONS
 
 EDITOR = "quiet-editor@example.org"
@@ -84,18 +82,8 @@ def empty_database(tmp_path):
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path / 'imported.sqlite3'}"
         return
-    server = make_url(POSTGRES_URL)
-    name = f"clearinghouse_opendata_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_postgres_database("opendata") as url:
+        yield url
 
 
 @pytest.fixture
