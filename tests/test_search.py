@@ -4,6 +4,7 @@ import shutil
 import threading
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -269,3 +270,25 @@ def test_a_query_of_markup_and_punctuation_gets_results_not_a_crash(tmp_path):
     results = index.search("<script>alert(1)</script>")
     assert results.total == 0
     assert results.suggestion is None
+
+
+def write_many(directory: str, writer: int, count: int) -> None:
+    """One process's writes, one document at a time (run in a child process)."""
+    index = Index(Path(directory))
+    for number in range(count):
+        index.apply([doc(f"submission:{writer}-{number}", f"feedback {writer} {number}")], [])
+
+
+def test_several_processes_writing_at_once_lose_nothing(tmp_path):
+    import multiprocessing
+
+    directory = tmp_path / "index"
+    Index(directory)  # made once, before the writers race to open it
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=write_many, args=(str(directory), n, 20)) for n in range(3)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(timeout=60)
+    assert [process.exitcode for process in writers] == [0, 0, 0]
+    assert len(Index(directory).keys()) == 60
