@@ -29,6 +29,7 @@ FACETS = ("stakeholder_group", "region", "stage", "action_line", "verdict", "iss
 MAX_QUERY_CHARS = 200  # longer queries are cut, never refused
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 200
+OPEN_ATTEMPTS = 5  # a concurrent commit can replace the file an open is reading
 WRITE_TIMEOUT = 30  # seconds to wait for another process's write lock; plain writer() fails half
 NO_FILTERS: Mapping[str, str] = MappingProxyType({})
 T = TypeVar("T")
@@ -104,8 +105,7 @@ class Index:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self._ensure()
-        real = os.path.realpath(self.directory)
-        self._live = (real, index.open_dir(real))
+        self._live: tuple[str, index.Index | None] = ("", None)  # opened on first use
 
     def apply(self, upserts: Iterable[Document], deletions: Iterable[str]) -> None:
         """Write one batch atomically; a key both upserted and deleted ends up deleted."""
@@ -211,15 +211,21 @@ class Index:
         An index opened through the old symlink would keep serving the old files and call
         itself up to date, so the symlink's target is compared on every use.
         """
-        while True:
+        for attempt in range(OPEN_ATTEMPTS):
             real, live = os.path.realpath(self.directory), self._live
             try:
                 if live[0] != real:
                     live = self._live = (real, index.open_dir(real))
                 return real, use(live[1])
+            except FileNotFoundError:
+                # Another process committed between our reading the newest table of contents
+                # and opening it (Whoosh deletes the old one), or a rebuild removed the folder.
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
             except (OSError, index.EmptyIndexError):  # swapped and removed while we opened it
                 if os.path.realpath(self.directory) == real:
                     raise
+        raise OSError(f"{self.directory} was swapped by a rebuild on every attempt to open it")
 
     def _searcher(self) -> Searcher:
         return self._on_live(lambda live: live.searcher())[1]
