@@ -135,11 +135,6 @@ def history_query(record_type: str, record_id: int):
     return db.select(ActivityEvent).where(own | within).order_by(ActivityEvent.id.desc())
 
 
-def recent(limit: int = 10) -> list[ActivityEvent]:
-    query = db.select(ActivityEvent).order_by(ActivityEvent.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
-
-
 class ActivityEventSchema(Schema):
     id = fields.Integer()
     occurred_at = fields.AwareDateTime()

@@ -18,7 +18,7 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def home():
     counts = issues.count_by_category()
-    return render_template("home.html", counts=counts, recent=activity.recent(10),
+    return render_template("home.html", counts=counts, recent=activity.tagged(None, 10),
                            feed_links=syndication.feed_links("Everything",
                                                              "pages.updates_feed"))
 
@@ -77,24 +77,24 @@ def region_feed(region, kind):
 def data():
     count, head = activity.head()
     return render_template("data.html", count=count, head=head, files=sorted(
-        path.name for path in latest_dump().iterdir()))
+        path.name for path in latest_dump(head).iterdir()))
 
 
 @bp.get("/data/<name>")
 def data_file(name):
-    directory = latest_dump()
+    directory = latest_dump(activity.head()[1])
     if not (directory / name).is_file():
         abort(404)
     return send_from_directory(directory, name, as_attachment=True)
 
 
-def latest_dump() -> Path:
-    """The export of the data as it is now, made once per state of the log.
+def latest_dump(head: str) -> Path:
+    """The export of the data as it is when the log's head is `head`, made once per head.
 
     An export is deterministic and every public change is an event, so the head hash
     names the data exactly; concurrent workers race to an atomic rename, harmlessly."""
     root = Path(current_app.instance_path) / "exports"
-    directory = root / activity.head()[1]
+    directory = root / head
     if not directory.is_dir():
         root.mkdir(parents=True, exist_ok=True)
         draft = Path(tempfile.mkdtemp(dir=root, prefix=".draft-"))

@@ -59,8 +59,12 @@ def create_user(data: dict) -> User:
     return user
 
 
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+
+
 def find_user(email: str) -> User:
-    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    user = user_by_email(email)
     if user is None:
         raise NotFound(f"There is no account for {email}.")
     return user
@@ -68,7 +72,7 @@ def find_user(email: str) -> User:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None."""
-    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    user = user_by_email(email)
     try:
         hasher.verify(user.password_hash if user and user.password_hash else DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

@@ -20,7 +20,8 @@ RECORD_TYPE = "issue"
 def list_issues(args: Mapping) -> Pagination:
     """Issues filtered by category, Action Line and priority; Internet governance first."""
     filters = load(IssueListArgs(), args)
-    query = db.select(Issue).order_by(*category_order(), Issue.title, Issue.id)
+    query = db.select(Issue).order_by(in_vocabulary_order(Issue.category, vocabulary.CATEGORIES),
+                                      Issue.title, Issue.id)
     if "category" in filters:
         query = query.where(Issue.category == filters["category"])
     if "priority" in filters:
@@ -32,9 +33,10 @@ def list_issues(args: Mapping) -> Pagination:
     return paginate(query, filters)
 
 
-def category_order():
-    ranks = {category: rank for rank, category in enumerate(vocabulary.CATEGORIES)}
-    return [db.case(ranks, value=Issue.category, else_=len(ranks))]
+def in_vocabulary_order(column, terms):
+    """An ORDER BY term that sorts a column's values as its vocabulary lists them."""
+    ranks = {term: rank for rank, term in enumerate(terms)}
+    return db.case(ranks, value=column, else_=len(ranks))
 
 
 def get_issue(slug: str) -> Issue:
@@ -99,8 +101,7 @@ def all_titles() -> list[tuple[str, str]]:
 
 def by_priority() -> list[Issue]:
     """Every issue, most urgent first."""
-    ranks = {level: rank for rank, level in enumerate(vocabulary.PRIORITIES)}
-    order = db.case(ranks, value=Issue.priority, else_=len(ranks))
+    order = in_vocabulary_order(Issue.priority, vocabulary.PRIORITIES)
     return list(db.session.scalars(db.select(Issue).order_by(order, Issue.title)))
 
 
