@@ -165,6 +165,28 @@ def import_data(directory):
     click.echo(f"Imported {result['events']} events. Head: {result['head']}")
 
 
+@click.command("demo")
+@click.option("--issues", default=100, show_default=True, type=click.IntRange(0, 10**6))
+@click.option("--processes", default=1000, show_default=True, type=click.IntRange(0, 10**6))
+@click.option("--consultations", type=click.IntRange(0, 10**6),
+              help="Default: one for every ten processes.")
+@click.option("--submissions", default=10_000, show_default=True,
+              type=click.IntRange(0, 10**7))
+@click.option("--seed", default=1, show_default=True, help="The same seed, the same records.")
+@with_appcontext
+@domain_errors
+def demo(issues, processes, consultations, submissions, seed):
+    """Fill the database with synthetic records at scale, for benchmarks."""
+    from . import demo as demo_data
+
+    if consultations is None:
+        consultations = max(processes // 10, 1 if processes and submissions else 0)
+    made = demo_data.generate(issues, processes, consultations, submissions, seed,
+                              progress=lambda kind, n: click.echo(f"  {kind}: {n}"))
+    click.echo("Made " + ", ".join(f"{n} {kind}" for kind, n in made.items())
+               + ". Then: flask --app clearinghouse search rebuild")
+
+
 @search.command("rebuild")
 def search_rebuild():
     """Build a new index from the database and swap it in; searches go on meanwhile."""
@@ -201,7 +223,7 @@ def search_worker(interval):
 
 
 def init_app(app: Flask) -> None:
-    commands = (users, tokens, search, seed, check_principles, verify_log, export_data,
+    commands = (users, tokens, search, seed, demo, check_principles, verify_log, export_data,
                 import_data)
     for command in commands:
         app.cli.add_command(command)
