@@ -204,12 +204,19 @@ APPLY = {
 
 
 def process_history(slug: str, args: Mapping) -> Pagination:
+    return history_of(get_process(slug), args)
+
+
+def history_of(process: Process, args: Mapping) -> Pagination:
     page = load(ListArgs(), args)
-    return paginate(activity.history_query(RECORD_TYPE, get_process(slug).id), page)
+    return paginate(activity.history_query(RECORD_TYPE, process.id), page)
 
 
 def latest_assessment(slug: str) -> dict:
-    process = get_process(slug)
+    return assessment_of(get_process(slug))
+
+
+def assessment_of(process: Process) -> dict:
     stored = assessment.latest(process.id)
     if stored is None:  # registered before assessments were stored: assess it now, unsaved
         return assessment.assess(record_of(process), utcnow())

@@ -30,10 +30,10 @@ def detail(slug):
     record = service.public_record(process)
     return render_template(
         "processes/detail.html", process=process, record=record,
-        assessment=service.latest_assessment(slug),
+        assessment=service.assessment_of(process),
         matrix=service.participation_matrix(record),
         chain=service.delegation_chain(process),
-        history=service.process_history(slug, {"per_page": HISTORY_ON_PAGE}),
+        history=service.history_of(process, {"per_page": HISTORY_ON_PAGE}),
         profile=assessment.PROFILE,
         feed_links=syndication.feed_links(process.name, ".feed", slug=slug),
         related=indexing.index().related(f"process:{process.id}"),
