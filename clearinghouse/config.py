@@ -24,6 +24,9 @@ class Defaults:
     # never change it, or every feed reader sees every entry again.
     TAG_AUTHORITY = "clearinghouse.example"
     FEEDS_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # "updated" of a feed with no entries yet
+    # "whoosh": an index folder under instance/; "postgres": PostgreSQL full-text search, for
+    # several hosts sharing one database.
+    SEARCH_BACKEND = "whoosh"
 
 
 def finalise(app: Flask) -> None:

@@ -8,12 +8,15 @@ remakes the index from the database alone, so the index can always be thrown awa
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from . import search
+from . import search, search_postgres
 from .activity import ActivityEvent
 from .database import transaction
 from .extensions import db
@@ -36,13 +39,23 @@ class SearchState(db.Model):
     last_event_id: Mapped[int] = mapped_column(default=0)
 
 
-def index() -> search.Index:
-    """This app's index, opened once; it notices a rebuild's swap by itself."""
+def index() -> search.Index | search_postgres.Index:
+    """This app's index, opened once; a Whoosh index notices a rebuild's swap by itself."""
     if "search" not in current_app.extensions:
-        directory = current_app.config.get("SEARCH_INDEX_DIR") or \
-            Path(current_app.instance_path) / "search-index"
-        current_app.extensions["search"] = search.Index(Path(directory))
+        current_app.extensions["search"] = open_index()
     return current_app.extensions["search"]
+
+
+def open_index() -> search.Index | search_postgres.Index:
+    """Whoosh in the instance folder by default; PostgreSQL when hosts share one database."""
+    backend = current_app.config.get("SEARCH_BACKEND", "whoosh")
+    if backend == "postgres":
+        return search_postgres.Index(db.engine)
+    if backend != "whoosh":
+        raise ValueError(f"SEARCH_BACKEND: {backend!r} is not 'whoosh' or 'postgres'")
+    directory = current_app.config.get("SEARCH_INDEX_DIR") or \
+        Path(current_app.instance_path) / "search-index"
+    return search.Index(Path(directory))
 
 
 def cursor() -> int:
@@ -57,16 +70,48 @@ def move_cursor(event_id: int) -> None:
         session.add(state)
 
 
+@dataclass
+class Cursor:
+    last_event_id: int
+
+
+@contextmanager
+def indexer_turn() -> Iterator[SearchState | Cursor]:
+    """The indexer's cursor, held by one drain or rebuild at a time; moved on success.
+
+    On PostgreSQL its row stays locked (FOR UPDATE) until the cursor moves, so indexers on
+    several hosts take turns and none writes an older reading of a record over a newer one.
+    SQLite serves one host with one indexer, and there the lock would be the whole
+    database's for as long as the index write took, so the cursor is read, then moved in
+    a short write of its own.
+    """
+    if db.engine.dialect.name != "postgresql":
+        state = Cursor(start := cursor())
+        yield state
+        if state.last_event_id != start:
+            move_cursor(state.last_event_id)
+        return
+    locked = db.select(SearchState).filter_by(id=1).with_for_update()
+    with transaction() as session:
+        if (state := session.scalar(locked)) is None:  # the first drain ever, maybe on two hosts
+            session.execute(postgresql.insert(SearchState).values(id=1, last_event_id=0)
+                            .on_conflict_do_nothing(index_elements=["id"]))
+            state = session.scalar(locked)
+        yield state
+
+
 def drain(batch: int = BATCH) -> int:
     """Apply the events committed since the last drain; the number applied."""
-    query = (db.select(ActivityEvent).where(ActivityEvent.id > cursor())
-             .order_by(ActivityEvent.id).limit(batch))
-    events = list(db.session.scalars(query))
-    if not events:
-        return 0
-    upserts, deletions = changes_for({(e.record_type, e.record_id, e.context_id) for e in events})
-    index().apply(upserts, deletions)
-    move_cursor(events[-1].id)
+    with indexer_turn() as state:
+        query = (db.select(ActivityEvent).where(ActivityEvent.id > state.last_event_id)
+                 .order_by(ActivityEvent.id).limit(batch))
+        events = list(db.session.scalars(query))
+        if not events:
+            return 0
+        upserts, deletions = changes_for({(e.record_type, e.record_id, e.context_id)
+                                          for e in events})
+        index().apply(upserts, deletions)
+        state.last_event_id = events[-1].id
     return len(events)
 
 
@@ -111,9 +156,10 @@ def every_document() -> Iterator[search.Document]:
 
 def rebuild(progress: Callable[[int], None] = lambda done: None) -> int:
     """A new index from the database, swapped in whole; events after it are drained later."""
-    head = db.session.scalar(db.select(db.func.max(ActivityEvent.id))) or 0
-    count = index().rebuild(every_document(), progress)
-    move_cursor(head)
+    with indexer_turn() as state:
+        head = db.session.scalar(db.select(db.func.max(ActivityEvent.id))) or 0
+        count = index().rebuild(every_document(), progress)
+        state.last_event_id = max(state.last_event_id, head)
     return count
 
 
@@ -127,6 +173,11 @@ def drift() -> tuple[set[str], set[str]]:
 def work(interval: float = 0.2, stop: Callable[[], bool] = lambda: False) -> None:
     """The indexer: drain, then sleep a moment when there was nothing to do."""
     while not stop():
-        if not drain():
+        try:
+            drained = drain()
+        except search.Busy:  # a rebuild holds the index; the cursor has not moved, so wait
+            current_app.logger.warning("search index busy; retrying", exc_info=True)
+            drained = 0
+        if not drained:
             db.session.remove()
             time.sleep(interval)

@@ -1,4 +1,7 @@
-"""The index follows the database: changes after their commit, in order, from the log."""
+"""The index follows the database: changes after their commit, in order, from the log.
+
+Every test runs on each search backend: Whoosh, and PostgreSQL when the suite runs on it.
+"""
 
 import threading
 from datetime import UTC, datetime, timedelta
@@ -7,9 +10,19 @@ import pytest
 
 from clearinghouse import indexing
 from clearinghouse.auth.permissions import SYSTEM
+from clearinghouse.extensions import db
 from clearinghouse.feedback import service as feedback
 from clearinghouse.issues import service as issues
 from clearinghouse.processes import service as processes
+from tests.conftest import POSTGRES_URL
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def app(request, app):
+    if request.param == "postgres" and not POSTGRES_URL:
+        pytest.skip("set CLEARINGHOUSE_TEST_DATABASE_URL to test the PostgreSQL backend")
+    app.config["SEARCH_BACKEND"] = request.param
+    return app
 
 
 def keys(app) -> set[str]:
@@ -151,3 +164,53 @@ def test_an_issue_page_lists_related_records(client, app, consultation):
     page = client.get("/issues/jurisdiction").get_data(as_text=True)
     assert '<h2 id="related">Related</h2>' in page
     assert "Jurisdiction over data" in page
+
+
+def test_a_visitor_is_offered_the_correction_narrows_it_and_sees_the_matches(client, app,
+                                                                            consultation):
+    with app.app_context():
+        indexing.drain()
+    assert client.get("/api/v1/search?q=jurisdicton").json["suggestion"] == "jurisdiction"
+    narrowed = client.get("/api/v1/search?q=jurisdiction&type=process&stage=deliberation"
+                          "&region=latin_america_caribbean").json
+    assert [hit["key"] for hit in narrowed["hits"]] == ["process:1"]
+    assert "<mark>Jurisdiction</mark>" in narrowed["hits"][0]["snippet"]
+    page = client.get("/search?q=jurisdiction&type=process&stage=deliberation"
+                      "&region=latin_america_caribbean").get_data(as_text=True)
+    assert "<mark>Jurisdiction</mark>" in page and "Policy network" in page
+
+
+def test_an_unknown_search_backend_is_refused_by_name(app):
+    app.config["SEARCH_BACKEND"] = "solr"
+    with app.app_context(), pytest.raises(ValueError, match="'solr'"):
+        indexing.index()
+
+
+def test_indexers_on_several_hosts_take_turns_on_postgresql(app, consultation):
+    """One drain holds the cursor's row; another waits for it, then finds nothing left."""
+    if not POSTGRES_URL:
+        pytest.skip("the cursor's row lock is PostgreSQL's")
+    submit(app, consultation)
+    holding, release, applied = threading.Event(), threading.Event(), []
+
+    def first():
+        with app.app_context(), indexing.indexer_turn() as state:
+            holding.set()
+            release.wait(10)
+            state.last_event_id = db.session.scalar(db.select(db.func.max(
+                indexing.ActivityEvent.id)))
+
+    def second():
+        holding.wait(10)
+        with app.app_context():
+            applied.append(indexing.drain())
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    threads[1].join(0.5)
+    assert threads[1].is_alive()  # waiting on the row lock
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert applied == [0]  # the first host's turn moved the cursor past everything

@@ -1,4 +1,7 @@
-"""The search adapter on real Whoosh indexes in tmp_path: writes, queries, safety and rebuilds."""
+"""The search backends: Whoosh in tmp_path, and PostgreSQL when the suite runs on it.
+
+Writes, queries, safety and rebuilds; the same tests for both, then Whoosh's own.
+"""
 
 import shutil
 import threading
@@ -8,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from clearinghouse import search
+from clearinghouse import search, search_postgres
+from clearinghouse.extensions import db
 from clearinghouse.search import Document, Index
+from tests.conftest import POSTGRES_URL
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -23,8 +28,20 @@ def found(index, text, **filters):
     return [hit.key for hit in index.search(text, filters).hits]
 
 
+@pytest.fixture(params=["whoosh", "postgres"])
+def index(request, tmp_path):
+    """Each backend in turn: the interface and its promises are the same."""
+    if request.param == "whoosh":
+        return Index(tmp_path / "index")
+    if not POSTGRES_URL:
+        pytest.skip("set CLEARINGHOUSE_TEST_DATABASE_URL to test the PostgreSQL backend")
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        return search_postgres.Index(db.engine)
+
+
 @pytest.fixture
-def index(tmp_path):
+def whoosh_index(tmp_path):
     return Index(tmp_path / "index")
 
 
@@ -34,6 +51,11 @@ def test_an_upserted_document_is_found_with_its_stored_fields(index):
     assert (hit.key, hit.type, hit.title, hit.url) == ("issue:1", "issue", "Cross-border data",
                                                       "/issue/1")
     assert hit.score > 0
+
+
+def test_a_new_empty_index_answers_with_nothing(index):
+    results = index.search("privacy")
+    assert (results.hits, results.total, results.facets["region"]) == ((), 0, {})
 
 
 def test_upserting_a_key_again_replaces_the_document(index):
@@ -78,6 +100,35 @@ def test_facet_counts_cover_every_match_not_just_the_page(index):
     assert results.facets["stage"] == {"open": 1}
 
 
+def test_facet_counts_follow_updates_and_deletions(index):
+    index.apply([doc(f"issue:{n}", "privacy", region=("africa",)) for n in range(1, 5)], [])
+    assert index.search("privacy").facets["region"] == {"africa": 4}
+    index.apply([doc("issue:1", "privacy", region=("asia",))], ["issue:2"])
+    index.apply([doc("issue:5", "privacy", region=("asia",))], [])
+    results = index.search("privacy")
+    assert results.facets["region"] == {"asia": 2, "africa": 2}
+    assert results.total == 4
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("spectrum OR orbit", {"issue:1", "issue:2", "issue:3"}),
+    ("spectrum NOT orbit", {"issue:1"}),
+    ("NOT spectrum", {"issue:3", "issue:4"}),
+    ("(spectrum OR safety) orbit", {"issue:2"}),
+    ('"spectrum policy"', {"issue:2"}),
+    ("spectrum AND policy", {"issue:2"}),
+])
+def test_totals_and_counts_cover_exactly_the_documents_found(index, text, expected):
+    index.apply([doc("issue:1", "spectrum auctions", region=("africa",)),
+                 doc("issue:2", "orbit and spectrum policy", region=("asia",)),
+                 doc("issue:3", "orbit debris", region=("asia",)),
+                 doc("issue:4", "child safety policy", region=("africa",))], [])
+    results = index.search(text, per_page=100)
+    assert {hit.key for hit in results.hits} == expected
+    assert results.total == len(expected)
+    assert sum(results.facets["region"].values()) == len(expected)
+
+
 def test_every_facet_and_type_are_counted_even_when_nothing_has_them(index):
     index.apply([doc("issue:1", "privacy")], [])
     assert set(index.search("privacy").facets) == {"type", *search.FACETS}
@@ -112,7 +163,7 @@ def test_pages_slice_the_matches_and_pages_past_the_end_are_empty(index):
 
 
 def test_snippets_mark_matches_and_escape_everything_else(index):
-    index.apply([doc("issue:1", "a <script>alert('x')</script> about privacy & trust")], [])
+    index.apply([doc("issue:1", "Note <script>alert('x')</script> about privacy & trust")], [])
     snippet = index.search("privacy").hits[0].snippet
     assert "<mark>privacy</mark>" in snippet
     assert "<script>" not in snippet
@@ -184,32 +235,32 @@ def test_queries_are_cut_at_200_characters_not_refused(index):
     assert found(index, "kenya" + " " * 194 + "zebra") == []
 
 
-def test_a_failed_apply_leaves_the_index_writable_by_another_index(index, tmp_path,
+def test_a_failed_apply_leaves_the_index_writable_by_another_index(whoosh_index, tmp_path,
                                                                    monkeypatch):
     monkeypatch.setattr(search, "WRITE_TIMEOUT", 1)  # a leaked lock fails fast, not in 30 s
     with pytest.raises(ValueError) as failure:
-        index.apply([doc("issue:1", "privacy"), doc("issue:2", "x", colour=("red",))], [])
+        whoosh_index.apply([doc("issue:1", "privacy"), doc("issue:2", "x", colour=("red",))], [])
     # Held like a logged error holds it: its traceback keeps the failed writer alive.
     assert failure.traceback
     other = Index(tmp_path / "index")
     other.apply([doc("issue:3", "privacy")], [])
-    assert found(index, "privacy") == ["issue:3"]  # the failed batch wrote nothing
+    assert found(whoosh_index, "privacy") == ["issue:3"]  # the failed batch wrote nothing
 
 
-def test_a_rebuild_is_seen_by_another_open_index(index, tmp_path):
+def test_a_rebuild_is_seen_by_another_open_index(whoosh_index, tmp_path):
     other = Index(tmp_path / "index")
-    index.apply([doc("issue:1", "old words")], [])
+    whoosh_index.apply([doc("issue:1", "old words")], [])
     assert found(other, "old") == ["issue:1"]
     old_folder = (tmp_path / "index").resolve()
-    assert index.rebuild([doc("issue:2", "new words")]) == 1
+    assert whoosh_index.rebuild([doc("issue:2", "new words")]) == 1
     assert found(other, "new") == ["issue:2"]
     assert other.keys() == {"issue:2"}
     assert not old_folder.exists()
     other.apply([doc("issue:3", "newer words")], [])
-    assert index.keys() == {"issue:2", "issue:3"}
+    assert whoosh_index.keys() == {"issue:2", "issue:3"}
 
 
-def test_a_write_waiting_on_a_rebuild_lands_in_the_new_index(index, tmp_path):
+def test_a_write_waiting_on_a_rebuild_lands_in_the_new_index(whoosh_index, tmp_path):
     other, reading, release = Index(tmp_path / "index"), threading.Event(), threading.Event()
 
     def documents():
@@ -217,7 +268,7 @@ def test_a_write_waiting_on_a_rebuild_lands_in_the_new_index(index, tmp_path):
         release.wait(5)
         yield doc("issue:1", "rebuilt")
 
-    rebuild = threading.Thread(target=index.rebuild, args=(documents(),))
+    rebuild = threading.Thread(target=whoosh_index.rebuild, args=(documents(),))
     rebuild.start()
     reading.wait(5)
     write = threading.Thread(target=other.apply, args=([doc("issue:2", "late")], []))
@@ -226,7 +277,7 @@ def test_a_write_waiting_on_a_rebuild_lands_in_the_new_index(index, tmp_path):
     release.set()
     rebuild.join(10)
     write.join(10)
-    assert index.keys() == other.keys() == {"issue:1", "issue:2"}
+    assert whoosh_index.keys() == other.keys() == {"issue:1", "issue:2"}
 
 
 def test_a_rebuild_reports_its_progress(index):
@@ -235,7 +286,7 @@ def test_a_rebuild_reports_its_progress(index):
     assert seen == [1, 2, 3]
 
 
-def test_a_failed_rebuild_keeps_the_live_index_and_leaves_no_folder(index, tmp_path):
+def test_a_failed_rebuild_keeps_the_live_index_and_its_writes(index):
     index.apply([doc("issue:1", "kept")], [])
 
     def documents():
@@ -245,8 +296,14 @@ def test_a_failed_rebuild_keeps_the_live_index_and_leaves_no_folder(index, tmp_p
     with pytest.raises(RuntimeError):
         index.rebuild(documents())
     assert index.keys() == {"issue:1"}
-    assert len(list(tmp_path.iterdir())) == 2  # the symlink and its one folder
     index.apply([doc("issue:3", "still writable")], [])
+    assert index.keys() == {"issue:1", "issue:3"}
+
+
+def test_a_failed_whoosh_rebuild_leaves_no_folder_behind(whoosh_index, tmp_path):
+    with pytest.raises(ValueError, match="unknown facets"):
+        whoosh_index.rebuild([doc("issue:2", "x", colour=("red",))])
+    assert len(list(tmp_path.iterdir())) == 2  # the symlink and its one folder
 
 
 def test_a_plain_directory_is_refused_as_the_index_path(tmp_path):
@@ -264,8 +321,7 @@ def test_only_the_chosen_whoosh_distribution_is_installed():
     assert installed == {"whoosh-reloaded"}
 
 
-def test_a_query_of_markup_and_punctuation_gets_results_not_a_crash(tmp_path):
-    index = Index(tmp_path / "index")
+def test_a_query_of_markup_and_punctuation_gets_results_not_a_crash(index):
     index.apply([doc("issue:1", "alert the script authors")], [])
     results = index.search("<script>alert(1)</script>")
     assert results.total == 0
