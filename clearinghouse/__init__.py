@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    from . import cli, config, database, errors, formatting
+    from . import caching, cli, config, database, errors, formatting
     from .extensions import csrf, db, limiter, migrate
 
     app = Flask(
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     config.finalise(app)
 
+    caching.init_app(app)  # first: it stores and tags responses after all else, compressed
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"),

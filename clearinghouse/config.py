@@ -27,6 +27,7 @@ class Defaults:
     # "whoosh": an index folder under instance/; "postgres": PostgreSQL full-text search, for
     # several hosts sharing one database.
     SEARCH_BACKEND = "whoosh"
+    PAGE_CACHE = True  # rendered public pages, keyed by the data version (caching.py)
 
 
 def finalise(app: Flask) -> None:

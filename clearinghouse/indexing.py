@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from . import search, search_postgres
 from .activity import ActivityEvent
-from .database import transaction
+from .database import move_data_version, transaction
 from .extensions import db
 from .feedback import service as feedback
 from .feedback.models import Consultation, Submission
@@ -92,12 +92,15 @@ def indexer_turn() -> Iterator[SearchState | Cursor]:
             move_cursor(state.last_event_id)
         return
     locked = db.select(SearchState).filter_by(id=1).with_for_update()
-    with transaction() as session:
+    with transaction(moves_data=False) as session:
         if (state := session.scalar(locked)) is None:  # the first drain ever, maybe on two hosts
             session.execute(postgresql.insert(SearchState).values(id=1, last_event_id=0)
                             .on_conflict_do_nothing(index_elements=["id"]))
             state = session.scalar(locked)
+        start = state.last_event_id
         yield state
+        if state.last_event_id != start:  # search results changed: cached pages must go
+            move_data_version(session)
 
 
 def drain(batch: int = BATCH) -> int:
