@@ -5,7 +5,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from . import activity, opendata, syndication, vocabulary
 from .issues import service as issues
@@ -26,14 +33,8 @@ def home():
 @bp.get("/gaps")
 def gaps():
     """Issues no adequate process covers, most urgent first: the mapping the proposal asks for."""
-    coverage = processes.coverage()
-    found = {processes.GAP: [], processes.PARTLY_COVERED: []}
-    for issue in issues.by_priority():
-        status = coverage.get(issue.id, processes.GAP)
-        if status in found:
-            found[status].append(issue)
-    return render_template("gaps.html", gaps=found[processes.GAP],
-                           partial=found[processes.PARTLY_COVERED])
+    show, found, other_total = processes.gaps({"per_page": 50, **request.args.to_dict()})
+    return render_template("gaps.html", show=show, issues=found, other_total=other_total)
 
 
 @bp.get("/principles")

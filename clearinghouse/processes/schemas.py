@@ -222,3 +222,9 @@ class ProcessListArgs(ListArgs):
     stakeholder_group = Term(*GROUP)
     region = Term(*REGION)
     verdict = Term(vocabulary.VERDICTS, "a verdict")
+
+
+class GapListArgs(ListArgs):
+    show = fields.String(load_default="gap", validate=validate.OneOf(("gap", "partial")),
+                         metadata={"description": "Issues with no adequate process, or "
+                                                  "only partly covered ones."})

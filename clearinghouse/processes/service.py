@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import lazyload, selectinload
 
 from .. import activity, search, slugs, vocabulary
 from ..auth.permissions import Actor, require_role
@@ -12,6 +13,7 @@ from ..database import transaction
 from ..exceptions import Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..issues.models import Issue
+from ..issues.service import in_vocabulary_order
 from ..pagination import ListArgs, paginate
 from ..types import utcnow
 from ..validation import load
@@ -24,7 +26,7 @@ from .models import (
     process_issues,
     process_stewards,
 )
-from .schemas import ProcessInput, ProcessListArgs, ProcessPatch
+from .schemas import GapListArgs, ProcessInput, ProcessListArgs, ProcessPatch
 
 RECORD_TYPE = "process"
 # The lifecycle in order; a move anywhere else is allowed but recorded as a jump.
@@ -38,9 +40,16 @@ NEXT_STAGES = {
 }
 
 
-def list_processes(args: Mapping) -> Pagination:
+# For lists that show a process's name, verdict, stage and issues, not its whole record.
+AS_LISTED = (lazyload("*"), selectinload(Process.issues).lazyload("*"))
+
+
+def list_processes(args: Mapping, *, whole: bool = True) -> Pagination:
+    """A page of processes; `whole=False` leaves out events, documents and participants."""
     filters = load(ProcessListArgs(), args)
     query = db.select(Process).order_by(Process.name, Process.id)
+    if not whole:
+        query = query.options(*AS_LISTED)
     if "issue" in filters:
         query = query.where(Process.issues.any(Issue.slug == filters["issue"]))
     for field in ("stage", "verdict"):
@@ -275,20 +284,39 @@ def coverage_of(verdicts: list[str | None]) -> str:
     return GAP
 
 
-def coverage() -> dict[int, str]:
-    """The coverage of every issue that some process handles, by issue id, in one query."""
-    rows = db.session.execute(
-        db.select(process_issues.c.issue_id, Process.verdict)
-        .join(Process, Process.id == process_issues.c.process_id))
-    verdicts: dict[int, list[str | None]] = {}
-    for issue_id, verdict in rows:
-        verdicts.setdefault(issue_id, []).append(verdict)
-    return {issue_id: coverage_of(found) for issue_id, found in verdicts.items()}
+def gaps(args: Mapping) -> tuple[str, Pagination, int]:
+    """A page of the issues no adequate process covers (`show=gap`) or that are covered only
+    in part (`show=partial`), most urgent first; and how many the other list holds."""
+    values = load(GapListArgs(), args)
+    show = values.pop("show")
+    other = "partial" if show == "gap" else "gap"
+    total = db.session.scalar(db.select(db.func.count()).select_from(Issue)
+                              .where(COVERAGE[other]()))
+    order = in_vocabulary_order(Issue.priority, vocabulary.PRIORITIES)
+    query = (db.select(Issue).where(COVERAGE[show]()).options(lazyload("*"))
+             .order_by(order, Issue.title))
+    return show, paginate(query, values), total
+
+
+def _handled_where(condition):
+    handled = (db.select(process_issues.c.issue_id)
+               .join(Process, Process.id == process_issues.c.process_id))
+    return Issue.id.in_(handled.where(condition))
+
+
+def _not_failing():
+    return _handled_where(Process.verdict.is_(None) | (Process.verdict != "fails"))
+
+
+COVERAGE = {  # as coverage_of decides it, in SQL
+    "gap": lambda: ~_not_failing(),
+    "partial": lambda: ~_handled_where(Process.verdict == "meets") & _not_failing(),
+}
 
 
 def processes_for_issue(issue: Issue) -> list[Process]:
     query = (db.select(Process).where(Process.issues.any(Issue.id == issue.id))
-             .order_by(Process.name))
+             .options(lazyload("*")).order_by(Process.name))
     return list(db.session.scalars(query))
 
 

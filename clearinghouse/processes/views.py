@@ -19,7 +19,7 @@ HISTORY_ON_PAGE = 20
 @bp.get("")
 def index():
     args = {"per_page": 50, **request.args.to_dict()}
-    processes = service.list_processes(args)
+    processes = service.list_processes(args, whole=False)
     return render_template("processes/list.html", processes=processes, filters=request.args,
                            issues=issues.all_titles())
 

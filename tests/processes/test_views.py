@@ -5,6 +5,7 @@ from html import unescape
 import pytest
 
 from clearinghouse.auth.permissions import SYSTEM
+from clearinghouse.database import transaction
 from clearinghouse.issues import service as issues
 from clearinghouse.processes import service
 from tests.conftest import csrf_token
@@ -164,3 +165,18 @@ def test_the_edit_form_offers_next_stages_and_labels_the_rest_as_jumps(client, l
     in_order, jumps = page.split('<optgroup label="Out of order (recorded as a jump)">')
     assert "Implementation:" in in_order.split('id="stage"')[1]
     assert "Proposed:" in jumps.split("</optgroup>")[0]
+
+
+def test_gaps_pages_partly_covered_issues_separately_and_refuses_unknown_lists(
+        client, app, registered):
+    with app.app_context():
+        issues.create_issue({"title": "Spam", "category": "internet_governance",
+                             "priority": "low"}, SYSTEM)
+        spam = service.create_process({"name": "Anti-spam group", "issues": ["spam"]}, SYSTEM)
+        with transaction():  # judged in part, as a process with some of its record would be
+            spam.verdict = "partial"
+    gaps, partial = text(client.get("/gaps")), text(client.get("/gaps?show=partial"))
+    assert "No adequate process (1)" in gaps and "Partially covered (1)" in gaps
+    assert "Access" in gaps and "Spam" not in gaps
+    assert "Spam" in partial and "Access" not in partial
+    assert client.get("/gaps?show=covered").status_code == 422
