@@ -56,8 +56,13 @@ def login_required(view):
 
 
 def safe_next(target: str | None) -> str:
-    """Only local paths: never send someone on to another site after signing in."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only local paths: never send someone on to another site after signing in.
+
+    Browsers drop tabs and newlines from a URL, so '/<tab>/evil.example' would become
+    '//evil.example'; control characters are refused outright (a newline also cannot go
+    in a header)."""
+    if (target and target.startswith("/") and target.isprintable()
+            and not target.startswith(("//", "/\\"))):
         return target
     return url_for("pages.home")
 
