@@ -15,6 +15,7 @@ from .. import activity, chain, vocabulary
 from ..database import transaction
 from ..exceptions import Conflict
 from ..extensions import db
+from ..feedback import tallies
 from ..feedback.models import Consultation, Submission, SubmissionAnswer, SubmissionTerm
 from ..feedback.service import answer_values
 from ..feedback.terms import fingerprint, key_terms
@@ -53,6 +54,7 @@ def generate(issues: int, processes: int, consultations: int, submissions: int, 
         consultation_ids = add_consultations(session, made, log, process_ids, consultations,
                                              progress)
         add_submissions(session, made, log, consultation_ids, submissions, progress)
+        tallies.recount(session, [cid for cid, _title, _moderation in consultation_ids])
     return {"issues": issues, "processes": processes, "consultations": consultations,
             "submissions": submissions, "events": log.count}
 

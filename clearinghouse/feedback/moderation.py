@@ -14,6 +14,7 @@ from ..exceptions import Conflict, NotFound
 from ..extensions import db
 from ..pagination import paginate
 from ..validation import load
+from . import tallies
 from .models import ModerationDecision, Submission
 from .schemas import ModerationInput, ReportInput, SubmissionListArgs
 
@@ -51,6 +52,10 @@ def decide(session, submission: Submission, status: str, reason: str,
         submission_id=submission.id, decided_by_id=actor.user_id if actor else None,
         decided_by=actor.name if actor else "the submitter", before=submission.status,
         after=status, reason=reason))
+    counted = submission.status == tallies.COUNTED
+    if counted != (status == tallies.COUNTED):
+        tallies.add(session, submission, tallies.stored_pairs(session, submission),
+                    -1 if counted else 1)
     submission.status = status
     if was_published and not submission.published:
         log(session, actor or SUBMITTER, status, submission, public_facts(submission), None)

@@ -1,15 +1,16 @@
-"""A consultation's summary (SPEC section 5), counted by the database: four GROUP BY
-queries over accepted submissions, their answer rows and their terms, whatever their number."""
+"""A consultation's summary (SPEC section 5), read from the running tallies
+(`tallies.py`): a few small queries, whatever the number of submissions."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import case, distinct, func
+from sqlalchemy import func
 
 from ..extensions import db
 from ..vocabulary import REGIONS, STAKEHOLDER_GROUPS
-from .models import Submission, SubmissionAnswer, SubmissionTerm
+from .models import Submission
+from .tallies import COUNTED, SEPARATOR, Tally
 
-COUNTED = "accepted"  # published or not: a submission without consent still counts
 CHOICE_KINDS = ("scale", "single", "multiple")
 SCALE_OPTIONS = ("1", "2", "3", "4", "5")
 KEY_TERMS = 10
@@ -20,19 +21,19 @@ def summarise(consultation_id: int, questions: list[dict], *,
               stakeholder_group: str | None = None, region: str | None = None) -> dict:
     """The summary of a consultation's counted submissions, optionally of one group and/or
     region; every vocabulary id and question option appears, with 0 where there is none."""
-    where = _counted(consultation_id, stakeholder_group, region)
-    matrix = _matrix(where)
+    scope = Scope(consultation_id, stakeholder_group, region)
+    matrix = _matrix(scope.tallies())
     by_group = {group: sum(regions.values()) for group, regions in matrix.items()}
     by_region = {r: sum(regions[r] for regions in matrix.values()) for r in REGIONS}
     total = sum(by_group.values())
     return {
         "total": total,
-        "campaigns": _campaigns(where),
+        "campaigns": _campaigns(scope),
         "by_stakeholder_group": by_group,
         "by_region": by_region,
         "matrix": matrix,
-        "questions": _questions(where, questions),
-        "key_terms": _key_terms(where),
+        "questions": _questions(scope.tallies(), questions),
+        "key_terms": _key_terms(scope.tallies()),
         "warnings": [*_dominance(by_group, total, STAKEHOLDER_GROUPS, "stakeholder group",
                                  filtered=stakeholder_group is not None),
                      *_dominance(by_region, total, REGIONS, "region",
@@ -40,37 +41,60 @@ def summarise(consultation_id: int, questions: list[dict], *,
     }
 
 
-def _counted(consultation_id: int, group: str | None, region: str | None) -> list:
-    where = [Submission.consultation_id == consultation_id, Submission.status == COUNTED]
-    if group is not None:
-        where.append(Submission.stakeholder_group == group)
-    if region is not None:
-        where.append(Submission.region == region)
-    return where
+@dataclass(frozen=True)
+class Scope:
+    """The submissions a summary counts: one consultation's, maybe one group's or region's."""
+
+    consultation_id: int
+    group: str | None
+    region: str | None
+
+    def tallies(self) -> list:
+        return self._where(Tally.consultation_id, Tally.stakeholder_group, Tally.region)
+
+    def submissions(self) -> list:
+        return [*self._where(Submission.consultation_id, Submission.stakeholder_group,
+                             Submission.region), Submission.status == COUNTED]
+
+    def _where(self, consultation, group, region) -> list:
+        where = [consultation == self.consultation_id]
+        if self.group is not None:
+            where.append(group == self.group)
+        if self.region is not None:
+            where.append(region == self.region)
+        return where
 
 
 def _matrix(where: list) -> dict[str, dict[str, int]]:
     matrix = {group: dict.fromkeys(REGIONS, 0) for group in STAKEHOLDER_GROUPS}
     rows = db.session.execute(
-        db.select(Submission.stakeholder_group, Submission.region, func.count())
-        .where(*where).group_by(Submission.stakeholder_group, Submission.region))
+        db.select(Tally.stakeholder_group, Tally.region, func.sum(Tally.count))
+        .where(*where, Tally.kind == "all").group_by(Tally.stakeholder_group, Tally.region))
     for group, region, count in rows:
         if group in matrix and region in matrix[group]:
             matrix[group][region] = count
     return matrix
 
 
-def _campaigns(where: list) -> list[dict]:
+def _campaigns(scope: Scope) -> list[dict]:
     """Fingerprints shared by two or more counted submissions, largest first; the excerpt
     is the earliest signatory's comment."""
-    shared = (db.select(func.count().label("signatories"), func.min(Submission.id).label("first"))
-              .where(*where, Submission.fingerprint.is_not(None))
-              .group_by(Submission.fingerprint).having(func.count() > 1).subquery())
+    shared = dict(db.session.execute(
+        db.select(Tally.key, func.sum(Tally.count))
+        .where(*scope.tallies(), Tally.kind == "campaign")
+        .group_by(Tally.key).having(func.sum(Tally.count) > 1)).all())
+    if not shared:
+        return []
+    first = (db.select(func.min(Submission.id))
+             .where(*scope.submissions(), Submission.fingerprint.in_(shared))
+             .group_by(Submission.fingerprint))
     rows = db.session.execute(
-        db.select(shared.c.signatories, func.substr(Submission.comment, 1, EXCERPT_LENGTH))
-        .join(shared, Submission.id == shared.c.first)
-        .order_by(shared.c.signatories.desc(), shared.c.first))
-    return [{"signatories": n, "excerpt": excerpt} for n, excerpt in rows]
+        db.select(Submission.id, Submission.fingerprint,
+                  func.substr(Submission.comment, 1, EXCERPT_LENGTH))
+        .where(Submission.id.in_(first)))
+    found = sorted(rows, key=lambda row: (-shared[row.fingerprint], row.id))
+    return [{"signatories": shared[fingerprint], "excerpt": excerpt}
+            for _id, fingerprint, excerpt in found]
 
 
 def _questions(where: list, questions: list[dict]) -> dict[str, dict]:
@@ -94,27 +118,22 @@ def _choice(question: dict, tallies: dict[tuple[str, str, str], int]) -> dict:
 
 
 def _answer_tallies(where: list, questions: list[dict]) -> dict[tuple[str, str, str], int]:
-    """(question, group, value) → submissions; a text question's values all count as ''."""
-    ids = [q["id"] for q in questions if q["kind"] in (*CHOICE_KINDS, "text")]
-    if not ids:
-        return {}
-    text_ids = [q["id"] for q in questions if q["kind"] == "text"]
-    value = case((SubmissionAnswer.question_id.in_(text_ids), ""), else_=SubmissionAnswer.value)
-    keys = (SubmissionAnswer.question_id, Submission.stakeholder_group, value)
+    """(question, group, value) → submissions; a text question's value is always ''."""
     rows = db.session.execute(
-        db.select(*keys, func.count(distinct(SubmissionAnswer.submission_id)))
-        .join(Submission, Submission.id == SubmissionAnswer.submission_id)
-        .where(*where, SubmissionAnswer.question_id.in_(ids)).group_by(*keys))
-    return {(qid, group, value): n for qid, group, value, n in rows}
+        db.select(Tally.key, Tally.stakeholder_group, func.sum(Tally.count))
+        .where(*where, Tally.kind == "answer").group_by(Tally.key, Tally.stakeholder_group))
+    tallies = {}
+    for key, group, count in rows:
+        question_id, value = key.split(SEPARATOR, 1)
+        tallies[(question_id, group, value)] = count
+    return tallies
 
 
 def _key_terms(where: list) -> list[str]:
     """The most frequent terms, ties in code-point order on every database."""
     rows = db.session.scalars(
-        db.select(SubmissionTerm.term)
-        .join(Submission, Submission.id == SubmissionTerm.submission_id)
-        .where(*where).group_by(SubmissionTerm.term)
-        .order_by(func.count().desc(), SubmissionTerm.term.collate(_binary_collation()))
+        db.select(Tally.key).where(*where, Tally.kind == "term").group_by(Tally.key)
+        .order_by(func.sum(Tally.count).desc(), Tally.key.collate(_binary_collation()))
         .limit(KEY_TERMS))
     return list(rows)
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from clearinghouse.extensions import db
+from clearinghouse.feedback import tallies
 from clearinghouse.feedback.models import (
     Consultation,
     Submission,
@@ -49,7 +50,8 @@ def consultation(app):
 def submit(consultation_id: int, group: str = "civil_society", region: str = "africa", *,
            status: str = "accepted", consent: bool = True, answers: tuple = (),
            terms: tuple = (), fingerprint: str | None = None, comment: str = "") -> None:
-    """Store one submission the way the service would: answer and term rows beside it."""
+    """Store one submission the way the service would: answer and term rows beside it,
+    and the summary's tallies."""
     row = Submission(consultation_id=consultation_id, status=status, stakeholder_group=group,
                      region=region, country=COUNTRY_OF[region], consent_to_publish=consent,
                      receipt_hash=secrets.token_hex(32), fingerprint=fingerprint,
@@ -59,6 +61,9 @@ def submit(consultation_id: int, group: str = "civil_society", region: str = "af
     db.session.add_all([SubmissionAnswer(submission_id=row.id, question_id=q, value=str(v))
                         for q, v in answers])
     db.session.add_all([SubmissionTerm(submission_id=row.id, term=t) for t in terms])
+    if status == tallies.COUNTED:
+        pairs = [(q, str(v)) for q, v in answers]
+        tallies.add(db.session, row, tallies.contributions(row, pairs, terms), 1)
 
 
 def summary(consultation_id: int, **filters) -> dict:
@@ -252,4 +257,4 @@ def test_the_number_of_queries_does_not_grow_with_the_submissions(consultation):
     db.session.rollback()
     with counting_statements() as for_large:
         assert summarise(large, QUESTIONS)["total"] == 200
-    assert len(for_small) == len(for_large) == 4
+    assert len(for_small) == len(for_large) <= 5  # campaigns take two: counts, then excerpts
