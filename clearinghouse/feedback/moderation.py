@@ -19,6 +19,13 @@ from .models import ModerationDecision, Submission
 from .schemas import ModerationInput, ReportInput, SubmissionListArgs
 
 SUBMITTER = Actor(None, "the submitter", "public")
+# The largest id an integer column holds (PostgreSQL's): a larger one, from a URL or a form,
+# names nothing, and the database driver would raise on it rather than find nothing.
+MAX_ID = 2**31 - 1
+
+
+def find_submission(submission_id: int) -> Submission | None:
+    return db.session.get(Submission, submission_id) if 0 < submission_id <= MAX_ID else None
 
 
 def record_published(session, submission: Submission) -> None:
@@ -75,7 +82,7 @@ def report(submission_id: int, data: Mapping) -> None:
 
 
 def get_published(submission_id: int) -> Submission:
-    submission = db.session.get(Submission, submission_id)
+    submission = find_submission(submission_id)
     if submission is None or not submission.published:
         raise NotFound(f"There is no published submission {submission_id}.")
     return submission
@@ -86,7 +93,7 @@ def moderate(submission_id: int, data: Mapping, actor: Actor | None) -> Submissi
     require_role(actor, "moderator")
     values = load(ModerationInput(), data)
     with transaction() as session:
-        submission = db.session.get(Submission, submission_id)
+        submission = find_submission(submission_id)
         if submission is None:
             raise NotFound(f"There is no submission {submission_id}.")
         if submission.status not in ("pending", "accepted"):

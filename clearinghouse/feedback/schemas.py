@@ -187,8 +187,9 @@ def distinct_choices(value, options: list[str]) -> bool:
 
 def comment_errors(sections: list[dict], comments: list[dict]) -> dict[str, list[str]]:
     refs = {section["ref"] for section in sections}
+    # A comment refused field by field may lack its section; its own errors say so.
     return {f"comments.{n}.section": [f"There is no section '{c['section']}'."]
-            for n, c in enumerate(comments) if c["section"] not in refs}
+            for n, c in enumerate(comments) if "section" in c and c["section"] not in refs}
 
 
 class ResponseSchema(Schema):

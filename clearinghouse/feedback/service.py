@@ -33,7 +33,7 @@ from .models import (
     SubmissionAnswer,
     SubmissionTerm,
 )
-from .moderation import decide, get_published, record_published
+from .moderation import MAX_ID, decide, get_published, record_published
 from .schemas import (
     ConsultationInput,
     ConsultationListArgs,
@@ -80,7 +80,8 @@ def get_consultation(consultation_id: int, *, with_process: bool = True) -> Cons
     """Without its process, loading is a tenth of the work: the process brings its issues,
     events, documents and participants."""
     options = () if with_process else (lazyload(Consultation.process),)
-    consultation = db.session.get(Consultation, consultation_id, options=options)
+    consultation = (db.session.get(Consultation, consultation_id, options=options)
+                    if 0 < consultation_id <= MAX_ID else None)
     if consultation is None:
         raise NotFound(f"There is no consultation {consultation_id}.")
     return consultation
@@ -91,13 +92,22 @@ def create_consultation(data: Mapping, actor: Actor | None) -> Consultation:
     require_role(actor, "editor")
     values = load(ConsultationInput(), data)
     with transaction() as session:
-        process = processes.get_process(values.pop("process"))
+        process = process_named(values.pop("process"))
         processes.require_steward(actor, process)
         consultation = Consultation(process=process, **values)
         session.add(consultation)
         session.flush()
         log(session, actor, "created", consultation, None, snapshot(consultation))
     return consultation
+
+
+def process_named(slug: str) -> Process:
+    """The process a consultation is posted for; naming none is a mistake in the input."""
+    try:
+        return processes.get_process(slug)
+    except NotFound:
+        message = f"There is no process '{slug}'."
+        raise InvalidInput(f"process: {message}", {"process": [message]}) from None
 
 
 def log(session, actor: Actor, action: str, consultation: Consultation, before, after) -> None:
