@@ -65,8 +65,14 @@ def _write(header: Sequence[str], rows: Iterable[Sequence]) -> str:
 
 
 def _cell(value: object) -> str:
-    text = _text(value)
-    # A leading quote makes spreadsheets show the text rather than evaluate it (OWASP).
+    return spreadsheet_safe(_text(value))
+
+
+def spreadsheet_safe(text: str) -> str:
+    """The text, shown by a spreadsheet as text: every CSV the site writes goes through this.
+
+    A leading quote makes spreadsheets show a cell rather than evaluate it (OWASP's advice
+    on CSV injection); tab and carriage return count because some strip them first."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import activity, chain, vocabulary
 from ..activity import ActivityEvent
 from ..extensions import db
+from ..feedback.downloads import spreadsheet_safe
 from ..feedback.models import Consultation, Response, Submission
 from ..feedback.schemas import ResponseSchema, SubmissionSchema
 from ..issues.models import Issue
@@ -24,8 +25,6 @@ from . import layout
 
 Progress = Callable[[str, int], None]
 EVENT_FIELDS = layout.columns("activity")
-# Cells a spreadsheet would take for a formula (CSV injection), and so shows as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export(directory: Path, progress: Progress = lambda kind, n: None) -> dict:
@@ -185,5 +184,5 @@ def cell(value) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return spreadsheet_safe(value)  # no cell a spreadsheet would run as a formula
     return str(value)
