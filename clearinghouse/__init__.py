@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    from . import caching, cli, config, database, errors, formatting
+    from . import caching, cli, config, database, errors, formatting, security
     from .extensions import csrf, db, limiter, migrate
 
     app = Flask(
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     database.init_app(app)
     formatting.init_app(app)
+    security.init_app(app)
     errors.register(app)
     register_blueprints(app)
     cli.init_app(app)
