@@ -43,7 +43,10 @@ def domain_errors(command):
 def create_user(email, role, name, password_stdin):
     """Create a staff account."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            password = sys.stdin.readline().rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise click.ClickException("The password on standard input is not UTF-8.") from None
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     data = {"email": email, "role": role, "name": name, "password": password}
@@ -151,7 +154,11 @@ def verify_log():
 @domain_errors
 def export_data(directory):
     """Write the whole public dataset to DIRECTORY: one JSON dump, CSV files, a README."""
-    result = opendata.export(directory, progress=lambda kind, n: click.echo(f"  {kind}: {n}"))
+    try:
+        result = opendata.export(directory, progress=lambda kind, n: click.echo(f"  {kind}: {n}"))
+    except OSError as error:
+        raise click.ClickException(
+            f"Cannot write the export to {directory}: {error.strerror}.") from None
     click.echo(f"Exported {result['events']} events to {directory}. Head: {result['head']}")
 
 
@@ -213,7 +220,8 @@ def search_check():
 
 
 @search.command("worker")
-@click.option("--interval", default=0.2, show_default=True, help="Seconds between polls.")
+@click.option("--interval", default=0.2, show_default=True, help="Seconds between polls.",
+              type=click.FloatRange(0.05, 3600))  # 0 would poll the database without pause
 def search_worker(interval):
     """Keep the index up to date: apply each committed change, in order, within a second."""
     from . import indexing

@@ -104,5 +104,5 @@ def reset_sequences(session) -> None:
     for model in EXPLICIT_IDS:
         table = model.__tablename__  # our own names, never input
         session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 1)) "  # noqa: S608
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 1)) "  # noqa: S608 # nosec B608
             f"FROM {table}"))

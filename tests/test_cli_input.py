@@ -1,0 +1,113 @@
+"""Every command refuses bad arguments with a message a person can act on and a non-zero
+exit status, never a traceback; and a refused command changes nothing."""
+
+import pytest
+from argon2 import PasswordHasher
+
+from clearinghouse.auth import service as accounts
+from clearinghouse.auth.permissions import SYSTEM
+from clearinghouse.processes import service as processes
+from tests.conftest import PASSWORD
+
+HUGE = str(10**30)
+EMAIL = "admin@example.org"
+
+# (arguments, standard input, exit status, what the message says)
+BAD = {
+    "no subcommand": (["users", "frobnicate"], None, 2, "No such command 'frobnicate'"),
+    "an address that is not one": (["users", "create", "not-an-address", "--role", "admin",
+                                    "--password-stdin"], PASSWORD, 1,
+                                   "email: Not a valid email address."),
+    "a short password": (["users", "create", "new@example.org", "--role", "admin",
+                          "--password-stdin"], "short", 1, "at least 12 characters"),
+    "an empty password": (["users", "create", "new@example.org", "--role", "admin",
+                           "--password-stdin"], "", 1, "at least 12 characters"),
+    "a name too long": (["users", "create", "new@example.org", "--role", "admin",
+                         "--name", "x" * 201, "--password-stdin"], PASSWORD, 1,
+                        "name: Length must be between 0 and 200."),
+    "a control character in the name": (["users", "create", "new@example.org", "--role",
+                                         "admin", "--name", "a\x07b", "--password-stdin"],
+                                        PASSWORD, 1, "Remove the control characters"),
+    "a password that is not UTF-8": (["users", "create", "new@example.org", "--role", "admin",
+                                      "--password-stdin"], b"\xff\xfe horse battery", 1,
+                                     "The password on standard input is not UTF-8."),
+    "an unknown role": (["users", "create", "new@example.org", "--role", "owner"], None, 2,
+                        "'owner' is not one of"),
+    "no role": (["users", "create", "new@example.org"], None, 2, "Missing option '--role'"),
+    "disabling no one": (["users", "disable", "nobody@example.org"], None, 1,
+                         "There is no account for nobody@example.org."),
+    "enabling no one": (["users", "enable", "nobody@example.org"], None, 1,
+                        "There is no account for nobody@example.org."),
+    "a steward of no process": (["users", "steward", EMAIL, "no-such-process"], None, 1,
+                                "There is no process 'no-such-process'."),
+    "an admin as steward": (["users", "steward", EMAIL, "igf"], None, 1,
+                            "only editors steward processes"),
+    "a token for no one": (["tokens", "create", "nobody@example.org"], None, 1,
+                           "There is no account for nobody@example.org."),
+    "revoking a word": (["tokens", "revoke", "first"], None, 2,
+                        "'first' is not a valid integer"),
+    "revoking no token": (["tokens", "revoke", "999"], None, 1, "There is no token 999."),
+    "revoking a number past any id": (["tokens", "revoke", HUGE], None, 1,
+                                      f"There is no token {HUGE}."),
+    "revoking a negative number": (["tokens", "revoke", "--", "-3"], None, 1,
+                                   "There is no token -3."),
+    "checking no process": (["check-principles", "no-such-process"], None, 1,
+                            "There is no process 'no-such-process'."),
+    "exporting into a file": (["export", "{file}"], None, 2, "is a file"),
+    "exporting where nothing may be written": (["export", "{file}/dump"], None, 1,
+                                               "Cannot write the export to"),
+    "importing from nowhere": (["import", "{tmp}/nowhere"], None, 2, "does not exist"),
+    "importing a folder with no dump": (["import", "{tmp}"], None, 1,
+                                        "clearinghouse.json: there is no such file"),
+    "importing a dump that is not JSON": (["import", "{bad}"], None, 1,
+                                          "clearinghouse.json: it is not valid JSON"),
+    "a worker polling at no interval": (["search", "worker", "--interval", "0"], None, 2,
+                                        "--interval"),
+    "a worker polling at a negative interval": (["search", "worker", "--interval", "-1"],
+                                                None, 2, "--interval"),
+    "a worker polling at a word": (["search", "worker", "--interval", "often"], None, 2,
+                                   "'often' is not a valid float"),
+    "a worker polling once an age": (["search", "worker", "--interval", "1e300"], None, 2,
+                                     "--interval"),
+}
+
+
+@pytest.fixture
+def app(app, monkeypatch):
+    monkeypatch.setattr(accounts, "hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+    return app
+
+
+@pytest.fixture
+def places(tmp_path) -> dict:
+    (tmp_path / "a-file").write_text("not a folder")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "clearinghouse.json").write_bytes(b"{not json")
+    return {"file": tmp_path / "a-file", "tmp": tmp_path, "bad": tmp_path / "bad"}
+
+
+def line(stdin: str | bytes | None) -> str | bytes | None:
+    """What is typed on standard input, ended as a line."""
+    if stdin is None:
+        return None
+    return stdin + (b"\n" if isinstance(stdin, bytes) else "\n")
+
+
+@pytest.mark.parametrize(("args", "stdin", "status", "message"), BAD.values(), ids=BAD.keys())
+def test_a_bad_argument_is_refused_with_a_message_and_no_traceback(app, runner, places, args,
+                                                                   stdin, status, message):
+    with app.app_context():
+        accounts.create_user({"email": EMAIL, "role": "admin", "password": PASSWORD})
+        processes.create_process({"slug": "igf", "name": "Internet Governance Forum"}, SYSTEM)
+    args = [arg.format(**places) for arg in args]
+    result = runner.invoke(args=args, input=line(stdin))
+    assert isinstance(result.exception, SystemExit), result.exception  # handled, not raised
+    assert (result.exit_code, message in result.output) == (status, True), result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_refused_account_is_not_created(app, runner):
+    runner.invoke(args=["users", "create", "new@example.org", "--role", "admin",
+                        "--password-stdin"], input="short\n")
+    with app.app_context():
+        assert accounts.user_by_email("new@example.org") is None
