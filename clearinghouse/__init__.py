@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    from . import caching, cli, config, database, errors, formatting, security
+    from . import assets, caching, cli, config, database, errors, formatting, security
     from .extensions import csrf, db, limiter, migrate
 
     app = Flask(
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.finalise(app)
 
     caching.init_app(app)  # first: it stores and tags responses after all else, compressed
+    assets.init_app(app)  # then compressing is the last change made to a response
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"),

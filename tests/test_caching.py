@@ -1,5 +1,7 @@
 """Cached public pages: served again until any write, never personal, revalidated by ETag."""
 
+import gzip
+
 import pytest
 import redis
 
@@ -137,6 +139,17 @@ def test_with_redis_configured_pages_are_cached_there(another_app):
     assert apps[0].test_client().get("/gaps").headers["X-Cache"] == "miss"
     assert apps[1].test_client().get("/gaps").headers["X-Cache"] == "hit"
     assert redis.Redis.from_url(url).keys("clearinghouse:page:*")
+
+
+def test_a_compressed_page_is_cached_compressed_and_reads_the_same(filled, client):
+    plain = client.get("/processes").get_data()
+    asked = {"Accept-Encoding": "gzip"}
+    first, second = client.get("/processes", headers=asked), client.get("/processes", headers=asked)
+    assert second.headers["X-Cache"] == "hit"
+    assert second.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(second.get_data()) == gzip.decompress(first.get_data()) == plain
+    again = client.get("/processes", headers={**asked, "If-None-Match": second.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_the_indexer_moves_the_data_version_only_when_search_results_change(filled):
