@@ -112,3 +112,21 @@ def test_on_https_the_session_cookie_is_secure_and_browsers_are_told_to_stay(app
     assert home.headers["Strict-Transport-Security"] == "max-age=31536000"
     with secure.app_context():
         db.engine.dispose()
+
+
+def test_a_receipt_page_keeps_its_private_link_from_other_sites_but_not_from_its_own_forms(
+        app, client):
+    """A no-referrer meta tag would strip the Referer from the page's own form posts,
+    which CSRF protection requires over HTTPS: the header's same-origin does the job."""
+    with app.app_context():
+        process = processes.create_process({"name": "A process"}, SYSTEM)
+        now = datetime.now(UTC)
+        consultation = feedback.create_consultation(
+            {"process": process.slug, "title": "Draft", "opens_at": now - timedelta(days=1),
+             "closes_at": now + timedelta(days=1)}, SYSTEM)
+        _submission, token = feedback.submit(
+            consultation.id, {"stakeholder_group": "government", "country": "KE"})
+    receipt = client.get(f"/receipts/{token}")
+    assert receipt.status_code == 200
+    assert receipt.headers["Referrer-Policy"] == "same-origin"
+    assert 'name="referrer"' not in receipt.get_data(as_text=True)
