@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from markupsafe import Markup, escape
-from whoosh import index, qparser, query
+from whoosh import collectors, index, qparser, query
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
@@ -31,6 +31,7 @@ FACETS = ("stakeholder_group", "region", "stage", "action_line", "verdict", "iss
 MAX_QUERY_CHARS = 200  # longer queries are cut, never refused
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 200
+RELATED_SECONDS = 0.03
 OPEN_ATTEMPTS = 5  # a concurrent commit can replace the file an open is reading
 WRITE_TIMEOUT = 30  # seconds to wait for another process's write lock; plain writer() fails half
 REBUILD_MB = 256  # the rebuild's one writer buffers this much before spilling: 15 % faster
@@ -260,8 +261,15 @@ class Index:
                      searcher.key_terms_from_text(field, stored[field], numterms=10)]
             terms = [query.Term(field, word, boost=weight) for word, weight in words
                      for field in ("title", "body")]
-            found = searcher.search(query.Or(terms), limit=limit, mask={docnum})
-            return tuple(_hit(hit, _opening(hit["body"])) for hit in found)
+            # Scoring every document that shares a word took 0.3-0.7 s on 12,000 documents:
+            # stop at a time limit and keep the best found by then.
+            collector = collectors.TimeLimitCollector(  # one more: the record itself
+                searcher.collector(limit=limit + 1), RELATED_SECONDS,
+                use_alarm=False)  # a timer thread, not a signal, in a web worker
+            with suppress(collectors.TimeLimit):
+                searcher.search_with_collector(query.Or(terms), collector)
+            others = [hit for hit in collector.results() if hit.docnum != docnum][:limit]
+            return tuple(_hit(hit, _opening(hit["body"])) for hit in others)
 
     def keys(self) -> set[str]:
         """Every indexed key, read from stored fields so deleted documents never show."""

@@ -203,6 +203,16 @@ def test_related_shares_words_and_never_returns_the_document_itself(index):
     assert index.related("issue:404") == ()
 
 
+def test_related_out_of_time_gives_what_it_found_so_far_never_an_error(whoosh_index,
+                                                                        monkeypatch):
+    """More-like-this scores every document sharing a word; a page must not wait for all."""
+    monkeypatch.setattr(search, "RELATED_SECONDS", 0)
+    whoosh_index.apply([doc(f"issue:{n}", "satellite spectrum policy") for n in range(300)], [])
+    found = whoosh_index.related("issue:0")
+    assert len(found) <= 5
+    assert "issue:0" not in {hit.key for hit in found}
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("k*", {"doc:k"}),  # no wildcard: not "kenya"
     ("*a*", set()),  # "a" is a stop word; nothing is scanned
