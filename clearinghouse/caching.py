@@ -53,7 +53,9 @@ def public(req: Request) -> bool:
 
 def key() -> str:
     # Pages vary by the URL and the compression asked for; a locale must join when one exists.
-    encodings = request.headers.get("Accept-Encoding", "")
+    encodings = request.headers.get("Accept-Encoding", "").replace(" ", "").lower()
+    if encodings == "identity":  # what asking for nothing in particular also gets
+        encodings = ""
     return f"{g.data_version}:{encodings}:{request.full_path}"
 
 
