@@ -18,6 +18,7 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: forms may take a while
     SQLITE_BUSY_TIMEOUT_MS = 5000
     SUBMISSION_RATE_LIMIT = "10 per minute; 200 per day"  # per address, on public writes
+    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"  # per address, and per account tried
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on 429
     RATELIMIT_STORAGE_URI = "memory://"
     # The authority in feed entry ids (tag: URIs, RFC 4151): set it once to your domain and

@@ -2,11 +2,20 @@
 
 import functools
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from ..errors import wants_problem_json
 from ..exceptions import Unauthorized
-from ..extensions import db
+from ..extensions import db, limiter
 from .models import User
 from .permissions import Actor
 from .service import actor_for, authenticate, user_for_token
@@ -67,7 +76,18 @@ def safe_next(target: str | None) -> str:
     return url_for("pages.home")
 
 
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def attempted_account() -> str:
+    """Guesses at one account count together, from however many addresses they come."""
+    return "login:" + request.form.get("email", "").strip().casefold()
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], key_func=attempted_account)
 def login():
     if request.method == "GET":
         return render_template("auth/login.html", next=request.args.get("next"))
