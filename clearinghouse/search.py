@@ -32,6 +32,7 @@ MAX_QUERY_CHARS = 200  # longer queries are cut, never refused
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 200
 RELATED_SECONDS = 0.03
+RELATED_KEPT = 2048  # related lists per open index, until its next commit
 OPEN_ATTEMPTS = 5  # a concurrent commit can replace the file an open is reading
 WRITE_TIMEOUT = 30  # seconds to wait for another process's write lock; plain writer() fails half
 REBUILD_MB = 256  # the rebuild's one writer buffers this much before spilling: 15 % faster
@@ -107,6 +108,22 @@ class _MarkFormatter(Formatter):
         return f"<mark>{escape(get_text(text, token, replace))}</mark>"
 
 
+class _Kept:
+    """The most recently used values, at most `size` of them."""
+
+    def __init__(self, size: int):
+        self.size, self._values = size, OrderedDict()
+
+    def get_or(self, key: tuple, compute: Callable[[], T]) -> T:
+        if key in self._values:
+            self._values.move_to_end(key)
+            return self._values[key]
+        value = self._values[key] = compute()
+        if len(self._values) > self.size:
+            self._values.popitem(last=False)
+        return value
+
+
 class _Masks:
     """Which documents of a segment hold a term, as an int bitmask, computed once.
 
@@ -117,7 +134,7 @@ class _Masks:
     """
 
     def __init__(self):
-        self._kept: OrderedDict[tuple, int | tuple[str, ...]] = OrderedDict()
+        self._kept = _Kept(MASKS_KEPT)
 
     def count(self, searcher: Searcher, matching: query.Query
               ) -> tuple[int, dict[str, dict[str, int]]]:
@@ -167,13 +184,27 @@ class _Masks:
                              _everything(leaf) & ~_mask(segment.deleted_docs(), leaf))
 
     def _kept_or(self, key: tuple, compute: Callable[[], T]) -> T:
-        if key in self._kept:
-            self._kept.move_to_end(key)
-            return self._kept[key]
-        value = self._kept[key] = compute()
-        if len(self._kept) > MASKS_KEPT:
-            self._kept.popitem(last=False)
-        return value
+        return self._kept.get_or(key, compute)
+
+
+def _related(searcher: Searcher, key: str, limit: int) -> tuple[Hit, ...]:
+    docnum = searcher.document_number(key=key)
+    if docnum is None:
+        return ()
+    stored = searcher.stored_fields(docnum)
+    words = [pair for field in ("title", "body") for pair in
+             searcher.key_terms_from_text(field, stored[field], numterms=10)]
+    terms = [query.Term(field, word, boost=weight) for word, weight in words
+             for field in ("title", "body")]
+    # Scoring every document that shares a word took 0.3-0.7 s on 12,000 documents:
+    # stop at a time limit and keep the best found by then.
+    collector = collectors.TimeLimitCollector(  # one more: the record itself
+        searcher.collector(limit=limit + 1), RELATED_SECONDS,
+        use_alarm=False)  # a timer thread, not a signal, in a web worker
+    with suppress(collectors.TimeLimit):
+        searcher.search_with_collector(query.Or(terms), collector)
+    others = [hit for hit in collector.results() if hit.docnum != docnum][:limit]
+    return tuple(_hit(hit, _opening(hit["body"])) for hit in others)
 
 
 def _segment(leaf: Searcher) -> str:
@@ -213,6 +244,7 @@ class Index:
         self._ensure()
         self._live: tuple[str, index.Index | None] = ("", None)  # opened on first use
         self._masks = _Masks()
+        self._related = _Kept(RELATED_KEPT)
 
     def apply(self, upserts: Iterable[Document], deletions: Iterable[str]) -> None:
         """Write one batch atomically; a key both upserted and deleted ends up deleted."""
@@ -251,25 +283,13 @@ class Index:
                            _suggest(searcher, text, narrow))
 
     def related(self, key: str, limit: int = 5) -> tuple[Hit, ...]:
-        """Documents sharing the key terms of `key`'s title and body, never itself."""
+        """Documents sharing the key terms of `key`'s title and body, never itself; kept
+        until the index next changes, so a page rendered again after a write elsewhere
+        does not search again."""
         with self._searcher() as searcher:
-            docnum = searcher.document_number(key=key)
-            if docnum is None:
-                return ()
-            stored = searcher.stored_fields(docnum)
-            words = [pair for field in ("title", "body") for pair in
-                     searcher.key_terms_from_text(field, stored[field], numterms=10)]
-            terms = [query.Term(field, word, boost=weight) for word, weight in words
-                     for field in ("title", "body")]
-            # Scoring every document that shares a word took 0.3-0.7 s on 12,000 documents:
-            # stop at a time limit and keep the best found by then.
-            collector = collectors.TimeLimitCollector(  # one more: the record itself
-                searcher.collector(limit=limit + 1), RELATED_SECONDS,
-                use_alarm=False)  # a timer thread, not a signal, in a web worker
-            with suppress(collectors.TimeLimit):
-                searcher.search_with_collector(query.Or(terms), collector)
-            others = [hit for hit in collector.results() if hit.docnum != docnum][:limit]
-            return tuple(_hit(hit, _opening(hit["body"])) for hit in others)
+            generation = (self._live[0], searcher.reader().generation())
+            return self._related.get_or((generation, key, limit),
+                                        lambda: _related(searcher, key, limit))
 
     def keys(self) -> set[str]:
         """Every indexed key, read from stored fields so deleted documents never show."""

@@ -203,6 +203,14 @@ def test_related_shares_words_and_never_returns_the_document_itself(index):
     assert index.related("issue:404") == ()
 
 
+def test_related_records_follow_the_index_as_it_changes(index):
+    index.apply([doc("issue:1", "spectrum auctions for satellites"),
+                 doc("issue:2", "satellite spectrum policy")], [])
+    assert [hit.key for hit in index.related("issue:1")] == ["issue:2"]
+    index.apply([doc("issue:3", "spectrum auctions for small satellites")], ["issue:2"])
+    assert [hit.key for hit in index.related("issue:1")] == ["issue:3"]
+
+
 def test_related_out_of_time_gives_what_it_found_so_far_never_an_error(whoosh_index,
                                                                         monkeypatch):
     """More-like-this scores every document sharing a word; a page must not wait for all."""
