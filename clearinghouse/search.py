@@ -9,8 +9,8 @@ import re
 import shutil
 import uuid
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Mapping
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -243,6 +243,7 @@ class Index:
         self.directory = Path(directory)
         self._ensure()
         self._live: tuple[str, index.Index | None] = ("", None)  # opened on first use
+        self._kept_searcher: tuple[index.Index | None, Searcher | None] = (None, None)
         self._masks = _Masks()
         self._related = _Kept(RELATED_KEPT)
 
@@ -362,8 +363,24 @@ class Index:
                     raise
         raise OSError(f"{self.directory} was swapped by a rebuild on every attempt to open it")
 
-    def _searcher(self) -> Searcher:
-        return self._on_live(lambda live: live.searcher())[1]
+    @contextmanager
+    def _searcher(self) -> Iterator[Searcher]:
+        """The kept searcher while the index is unchanged, and never closed by its user:
+        opening one reads every segment (46 ms at 100,000 documents), while checking that
+        it is current reads a directory listing."""
+        yield self._on_live(self._current)[1]
+
+    def _current(self, live: index.Index) -> Searcher:
+        kept_for, kept = self._kept_searcher
+        if kept_for is live and kept.up_to_date():
+            return kept
+        # Not Searcher.refresh(): it reuses unchanged segments' readers, deletions and all,
+        # so a document deleted since would still be found.
+        searcher = live.searcher()
+        if kept is not None:
+            kept.close()
+        self._kept_searcher = (live, searcher)
+        return searcher
 
     def _writer(self) -> tuple[str, SegmentWriter]:
         """A writer holding the live folder's lock: a rebuild may swap it while we wait."""
