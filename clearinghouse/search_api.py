@@ -11,6 +11,7 @@ from .pagination import ListArgs
 from .validation import load
 
 bp = Blueprint("search", __name__)
+FACET_VALUES_SHOWN = 10  # on the page; the API gives every count
 TYPES = {"issue": "Issues", "process": "Processes", "consultation": "Consultations",
          "submission": "Feedback", "response": "Answers"}
 
@@ -73,7 +74,8 @@ def without(values: Mapping, key: str) -> dict:
 @bp.get("/search")
 def page():
     values, results = find({"per_page": 20, **request.args.to_dict()})
-    return render_template("search.html", values=values, results=results, types=TYPES)
+    return render_template("search.html", values=values, results=results, types=TYPES,
+                           facets_shown=FACET_VALUES_SHOWN)
 
 
 @bp.get("/api/v1/search")

@@ -214,3 +214,15 @@ def test_indexers_on_several_hosts_take_turns_on_postgresql(app, consultation):
     for thread in threads:
         thread.join(10)
     assert applied == [0]  # the first host's turn moved the cursor past everything
+
+
+def test_the_search_page_shows_the_ten_commonest_values_of_a_facet_and_counts_the_rest(
+        client, app):
+    with app.app_context():
+        for n in range(12):
+            issues.create_issue({"title": f"Spectrum {n}", "category": "development"}, SYSTEM)
+        indexing.drain()
+    page = client.get("/search?q=spectrum").get_data(as_text=True)
+    assert page.count("issue=spectrum-") == 10
+    assert "and 2 more" in page
+    assert len(client.get("/api/v1/search?q=spectrum").json["facets"]["issue"]) == 12
