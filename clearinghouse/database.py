@@ -17,6 +17,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from .extensions import db
 
 WRITE_OPTION = "clearinghouse_write"
+# The largest id an integer column holds (PostgreSQL's): a larger one, from a URL, a form or
+# the command line, names nothing, and the driver would raise on it rather than find nothing.
+MAX_ID = 2**31 - 1
 
 
 def init_app(app: Flask) -> None:

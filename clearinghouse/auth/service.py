@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from marshmallow import fields, validate
 
-from ..database import transaction
+from ..database import MAX_ID, transaction
 from ..exceptions import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..fields import Text
@@ -105,8 +105,7 @@ def create_token(email: str) -> tuple[ApiToken, str]:
 
 def revoke_token(token_id: int) -> ApiToken:
     with transaction() as session:
-        # A number past any integer column's names no token (and would overflow the driver).
-        token = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
+        token = session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
         if token is None:
             raise NotFound(f"There is no token {token_id}.")
         token.revoked_at = token.revoked_at or utcnow()

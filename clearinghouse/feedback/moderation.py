@@ -9,7 +9,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from .. import activity
 from ..auth.permissions import Actor, require_role
-from ..database import transaction
+from ..database import MAX_ID, transaction
 from ..exceptions import Conflict, NotFound
 from ..extensions import db
 from ..pagination import paginate
@@ -19,9 +19,6 @@ from .models import ModerationDecision, Submission
 from .schemas import ModerationInput, ReportInput, SubmissionListArgs
 
 SUBMITTER = Actor(None, "the submitter", "public")
-# The largest id an integer column holds (PostgreSQL's): a larger one, from a URL or a form,
-# names nothing, and the database driver would raise on it rather than find nothing.
-MAX_ID = 2**31 - 1
 
 
 def find_submission(submission_id: int) -> Submission | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import defaultload, lazyload
 from .. import activity, search, vocabulary
 from ..auth.permissions import Actor, require_role
 from ..auth.service import hash_token
-from ..database import transaction
+from ..database import MAX_ID, transaction
 from ..exceptions import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..issues.models import Issue
@@ -33,7 +33,7 @@ from .models import (
     SubmissionAnswer,
     SubmissionTerm,
 )
-from .moderation import MAX_ID, decide, get_published, record_published
+from .moderation import decide, get_published, record_published
 from .schemas import (
     ConsultationInput,
     ConsultationListArgs,
