@@ -16,6 +16,7 @@ from .database import data_version
 
 TIMEOUT = 24 * 3600  # old versions' pages are never asked for again; let them go
 LARGEST = 2 * 1024 * 1024
+PRIVATE = ("/receipts/", "/api/v1/receipts/")
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Encoding", "Vary", "Link",
                 "ETag", "Last-Modified")
 
@@ -45,10 +46,11 @@ def store_for(app: Flask) -> BaseCache:
 
 
 def public(req: Request) -> bool:
-    """A request anyone could have made, whose answer is the same for everyone."""
+    """A request anyone could have made, whose answer is the same for everyone: not a
+    receipt, whose secret link shows one submitter their own submission."""
     return (req.method in ("GET", "HEAD") and "Authorization" not in req.headers
             and req.endpoint not in (None, "static") and current_app.config["PAGE_CACHE"]
-            and "user_id" not in session)
+            and not req.path.startswith(PRIVATE) and "user_id" not in session)
 
 
 def key() -> str:

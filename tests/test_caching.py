@@ -163,3 +163,13 @@ def test_the_indexer_moves_the_data_version_only_when_search_results_change(fill
         after_write = data_version()
         indexing.drain()  # the index changed, so cached search pages must go
         assert data_version() > after_write
+
+
+def test_a_receipt_is_never_kept_in_the_shared_cache(filled, client):
+    response = client.post(f"/api/v1/consultations/{open_consultation(filled)}/submissions",
+                           json={"stakeholder_group": "government", "country": "KE",
+                                 "answers": {"q1": 3, "q2": "cost", "q3": ["operators"]}})
+    receipt = response.json["receipt_url"].removeprefix("http://localhost")
+    answers = [client.get(receipt), client.get(receipt)]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert all("X-Cache" not in answer.headers for answer in answers)
