@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import chain
 from .auth.permissions import Actor
+from .database import insert_rows
 from .extensions import db
 from .pagination import page_schema
 from .types import UTCDateTime, utcnow
@@ -83,8 +84,8 @@ def record(session: Session, actor: Actor, action: str, subject: Subject,
     event.hash = chain.link(event.prev_hash, chained_fields(event))
     session.add(event)
     session.flush()
-    # A plain bulk insert: the ORM's bookkeeping for a few tag rows cost more than the rows.
-    session.execute(db.insert(ActivityTag), [{"event_id": event.id, "tag": tag} for tag in tags])
+    insert_rows(session, ActivityTag.__table__,
+                [{"event_id": event.id, "tag": tag} for tag in tags])
     return event
 
 

@@ -103,6 +103,13 @@ def data_version() -> int:
         connection.close()
 
 
+def insert_rows(session: Session, table, rows: list[dict]) -> None:
+    """A plain bulk insert: for a few dozen small rows, the ORM's bookkeeping costs more
+    than the rows."""
+    if rows:
+        session.execute(db.insert(table), rows)
+
+
 def render_item(type_: str, obj, autogen_context):
     """For Alembic autogenerate: UTCDateTime is written as its storage type.
 

@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Table, insert
 
 from .. import activity, chain, vocabulary
-from ..database import transaction
+from ..database import insert_rows, transaction
 from ..exceptions import Conflict
 from ..extensions import db
 from ..feedback import tallies
 from ..feedback.models import Consultation, Submission, SubmissionAnswer, SubmissionTerm
-from ..feedback.service import answer_values
-from ..feedback.terms import fingerprint, key_terms
+from ..feedback.service import summary_rows
+from ..feedback.terms import fingerprint
 from ..issues.models import Issue, IssueActionLine
 from ..processes import assessment
 from ..processes.models import (
@@ -65,11 +65,6 @@ def insert_returning_ids(session, table: Table, rows: list[dict]) -> list[int]:
         return []
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.scalars(statement, rows))
-
-
-def insert_rows(session, table: Table, rows: list[dict]) -> None:
-    if rows:
-        session.execute(insert(table), rows)
 
 
 class Log:
@@ -235,11 +230,9 @@ def add_answers_and_terms(session, ids: list[int], rows: list[tuple[dict, list[s
     kinds = {"q1": "scale", "q2": "single", "q3": "multiple", "q4": "text"}
     answers, terms = [], []
     for submission_id, (row, texts) in zip(ids, rows, strict=True):
-        answers += [{"submission_id": submission_id, "question_id": qid, "value": value}
-                    for qid, answer in row["answers"].items()
-                    for value in answer_values(kinds[qid], answer)]
-        terms += [{"submission_id": submission_id, "term": term}
-                  for term in sorted(key_terms(" ".join(texts)))]
+        answer_rows, term_rows = summary_rows(submission_id, row["answers"], kinds, texts)
+        answers += answer_rows
+        terms += term_rows
     insert_rows(session, SubmissionAnswer.__table__, answers)
     insert_rows(session, SubmissionTerm.__table__, terms)
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import defaultload, lazyload
 from .. import activity, search, vocabulary
 from ..auth.permissions import Actor, require_role
 from ..auth.service import hash_token
-from ..database import MAX_ID, transaction
+from ..database import MAX_ID, insert_rows, transaction
 from ..exceptions import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..issues.models import Issue
@@ -193,19 +193,24 @@ def fill(session, submission: Submission, values: dict, consultation: Consultati
     if amending:
         for row in (SubmissionAnswer, SubmissionTerm):
             session.execute(db.delete(row).where(row.submission_id == submission.id))
-    # Plain bulk inserts: the ORM's bookkeeping for a dozen rows was most of a submission's cost.
-    answers = [{"submission_id": submission.id, "question_id": qid, "value": value}
-               for qid, answer in values["answers"].items()
-               for value in answer_values(kinds[qid], answer)]
-    terms = [{"submission_id": submission.id, "term": term}
-             for term in sorted(key_terms(" ".join(texts)))]
-    for model, rows in ((SubmissionAnswer, answers), (SubmissionTerm, terms)):
-        if rows:
-            session.execute(db.insert(model.__table__), rows)
+    answers, terms = summary_rows(submission.id, values["answers"], kinds, texts)
+    insert_rows(session, SubmissionAnswer.__table__, answers)
+    insert_rows(session, SubmissionTerm.__table__, terms)
     if submission.status == tallies.COUNTED:
         pairs = [(row["question_id"], row["value"]) for row in answers]
         tallies.add(session, submission,
                     tallies.contributions(submission, pairs, (row["term"] for row in terms)), 1)
+
+
+def summary_rows(submission_id: int, answers: dict, kinds: dict[str, str], texts: list[str]
+                 ) -> tuple[list[dict], list[dict]]:
+    """The answer rows and term rows a submission is summarised by."""
+    answer_rows = [{"submission_id": submission_id, "question_id": qid, "value": value}
+                   for qid, answer in answers.items()
+                   for value in answer_values(kinds[qid], answer)]
+    term_rows = [{"submission_id": submission_id, "term": term}
+                 for term in sorted(key_terms(" ".join(texts)))]
+    return answer_rows, term_rows
 
 
 def answer_values(kind: str, answer) -> list[str]:
