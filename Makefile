@@ -4,9 +4,9 @@ FLASK = $(VENV)/bin/flask --app clearinghouse
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 2
 
-.PHONY: serve test install install-test
+.PHONY: serve test install install-test translations
 
-serve: install
+serve: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) search rebuild
@@ -14,9 +14,16 @@ serve: install
 	$(FLASK) search worker & indexer=$$!; trap 'kill $$indexer' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(BIND) --access-logfile - wsgi:app
 
-test: install-test
+test: install-test translations
 	$(VENV)/bin/ruff check clearinghouse tests migrations bench
 	$(VENV)/bin/pytest
+
+# The interface's translations, compiled from the catalogues kept in git.
+CATALOGUES = $(wildcard clearinghouse/translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGUES:.po=.mo)
+
+%.mo: %.po
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

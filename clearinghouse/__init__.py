@@ -8,7 +8,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    from . import assets, caching, cli, config, database, errors, formatting, security
+    from . import (
+        assets,
+        caching,
+        cli,
+        config,
+        database,
+        errors,
+        formatting,
+        formdata,
+        i18n,
+        security,
+    )
     from .extensions import csrf, db, limiter, migrate
 
     app = Flask(
@@ -30,10 +41,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app, db, directory=str(ROOT / "migrations"),
         render_as_batch=True, render_item=database.render_item,
     )
+    formdata.init_app(app)  # checks a form's body before CSRF protection reads it
     csrf.init_app(app)
     limiter.init_app(app)
     database.init_app(app)
     formatting.init_app(app)
+    i18n.init_app(app)
     security.init_app(app)
     errors.register(app)
     register_blueprints(app)

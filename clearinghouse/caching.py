@@ -11,7 +11,9 @@ from pathlib import Path
 
 from cachelib import BaseCache, FileSystemCache, RedisCache
 from flask import Flask, Request, Response, current_app, g, request, session
+from flask_babel import get_timezone
 
+from . import i18n
 from .database import data_version
 
 TIMEOUT = 24 * 3600  # old versions' pages are never asked for again; let them go
@@ -54,11 +56,14 @@ def public(req: Request) -> bool:
 
 
 def key() -> str:
-    # Pages vary by the URL and the compression asked for; a locale must join when one exists.
+    """Pages vary by the URL, the compression asked for, and the reader's language and
+    time zone."""
     encodings = request.headers.get("Accept-Encoding", "").replace(" ", "").lower()
     if encodings == "identity":  # what asking for nothing in particular also gets
         encodings = ""
-    return f"{g.data_version}:{encodings}:{request.full_path}"
+    version, stamp = g.data_version
+    return (f"{version}.{stamp}:{encodings}:{i18n.language()}:{get_timezone()}:"
+            f"{request.full_path}")
 
 
 def serve_cached() -> Response | None:

@@ -1,9 +1,8 @@
 """What templates share: safe Markdown, readable dates and values, the vocabularies."""
 
-from datetime import datetime
-
 import nh3
 from flask import Flask
+from flask_babel import gettext, lazy_gettext, ngettext
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -29,41 +28,50 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(clean)  # noqa: S704 (sanitised by nh3 just above)  # nosec B704
 
 
-def format_datetime(value: datetime | None) -> str:
-    return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
-
-
-def format_date(value: datetime | None) -> str:
-    return value.strftime("%d %b %Y") if value else ""
-
-
 def format_value(value, limit: int = 300) -> str:
     """A recorded field value in a line of history: lists joined, long text cut."""
     if value is None or value == [] or value == "":
-        return "(empty)"
+        return gettext("(empty)")
     if isinstance(value, list) and any(isinstance(item, dict) for item in value):
-        return f"{len(value)} {'entry' if len(value) == 1 else 'entries'}"
+        return ngettext("%(num)d entry", "%(num)d entries", len(value))
     if isinstance(value, dict):
         value = [f"{key}: {item}" for key, item in value.items()]
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def percent(share: float | None) -> str:
-    return "" if share is None else f"{share * 100:.0f}%"
+# The recorded fields of issues and processes, as a record's history names them.
+FIELD_LABELS = {
+    "title": lazy_gettext("Title"), "summary": lazy_gettext("Summary"),
+    "description": lazy_gettext("Description"), "category": lazy_gettext("Category"),
+    "action_lines": lazy_gettext("WSIS Action Lines"), "aspects": lazy_gettext("Aspects"),
+    "priority": lazy_gettext("Priority"), "controversy": lazy_gettext("Controversy"),
+    "translations": lazy_gettext("In other languages"), "name": lazy_gettext("Name"),
+    "issues": lazy_gettext("Issues"), "convener": lazy_gettext("Convener"),
+    "stage": lazy_gettext("Stage"), "aim": lazy_gettext("Aim"),
+    "modalities": lazy_gettext("Modalities"), "significance": lazy_gettext("Significance"),
+    "intended_outcomes": lazy_gettext("Intended outcomes"),
+    "delegated_to": lazy_gettext("Delegated to"), "participation": lazy_gettext("Participation"),
+    "recourse": lazy_gettext("Recourse"), "languages": lazy_gettext("Languages"),
+    "events": lazy_gettext("Events"), "documents": lazy_gettext("Documents"),
+    "participants": lazy_gettext("Participants"), "decision_rule": lazy_gettext("Decision rule"),
+    "illustrative": lazy_gettext("Illustrative parts"),
+}
+
+
+def field_label(field: str) -> str:
+    return str(FIELD_LABELS.get(field) or field.replace("_", " "))
 
 
 def yes_no(value: bool | None) -> str:
-    return "Unknown" if value is None else "Yes" if value else "No"
+    return gettext("Unknown") if value is None else gettext("Yes") if value else gettext("No")
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
-    app.add_template_filter(format_datetime, "datetime")
-    app.add_template_filter(format_date, "date")
     app.add_template_filter(format_value, "value")
     app.jinja_env.globals.update(
-        vocabulary=vocabulary, page_url=activity.page_url, charts=charts, percent=percent,
-        yes_no=yes_no,
+        vocabulary=vocabulary, page_url=activity.page_url, charts=charts, yes_no=yes_no,
+        field_label=field_label,
         region_labels={region: term.label for region, term in vocabulary.REGIONS.items()},
     )

@@ -9,12 +9,15 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    redirect,
     render_template,
     request,
     send_from_directory,
 )
+from flask_babel import gettext
 
-from . import activity, opendata, syndication, vocabulary
+from . import activity, i18n, opendata, syndication, vocabulary
+from .auth.views import safe_next
 from .issues import service as issues
 from .processes import service as processes
 from .processes.assessment import PROFILE
@@ -41,6 +44,26 @@ def gaps():
 def principles():
     return render_template("principles.html", profile=PROFILE,
                            principles=vocabulary.PRINCIPLES)
+
+
+@bp.get("/preferences")
+def preferences():
+    """Language and time zone, chosen with links and a plain form: no JavaScript, no account.
+    With `lang` or `tz` in the query the choice is kept in a cookie and the reader goes
+    back to `next`."""
+    lang, tz = request.args.get("lang"), request.args.get("tz")
+    back = safe_next(request.args.get("next"))
+    if lang is None and tz is None:
+        return render_template("preferences.html", back=back, timezones=i18n.timezones())
+    errors = {}
+    if lang is not None and lang not in i18n.LANGUAGES:
+        errors["lang"] = gettext("Choose one of the languages listed.")
+    if tz is not None and tz not in i18n.timezones():
+        errors["tz"] = gettext("Choose a time zone from the list.")
+    if errors:
+        return render_template("preferences.html", back=back, timezones=i18n.timezones(),
+                               errors=errors), 400
+    return i18n.remember(redirect(back), lang, tz)
 
 
 @bp.get("/feeds")

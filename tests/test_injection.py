@@ -128,11 +128,14 @@ class ActiveContent(HTMLParser):
 
     @staticmethod
     def allowed(tag: str, attributes: dict) -> bool:
-        """What the site's own templates use: one stylesheet, charset and viewport, the body."""
+        """What the site's own templates use: one stylesheet, charset and viewport, the body,
+        one disclosure."""
         if tag == "link":
             return attributes.get("rel") in ("stylesheet", "alternate", "icon")
         if tag == "meta":
             return "http-equiv" not in attributes
+        if tag == "details":  # the staff forms' own "In other languages"
+            return attributes.get("id") == "translations"
         return tag in ("body", "table", "input") and not any(
             attributes.get(name) for name in ("background", "src"))
 

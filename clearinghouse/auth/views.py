@@ -12,10 +12,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 
 from ..errors import wants_problem_json
 from ..exceptions import Unauthorized
 from ..extensions import db, limiter
+from ..formdata import one_value_each
 from .models import User
 from .permissions import Actor
 from .service import actor_for, authenticate, user_for_token
@@ -91,9 +93,10 @@ def attempted_account() -> str:
 def login():
     if request.method == "GET":
         return render_template("auth/login.html", next=request.args.get("next"))
+    one_value_each(request.form)
     user = authenticate(request.form.get("email", ""), request.form.get("password", ""))
     if user is None:
-        error = "That e-mail and password do not match an active account."
+        error = gettext("That e-mail and password do not match an active account.")
         form = {"email": request.form.get("email", ""), "next": request.form.get("next")}
         return render_template("auth/login.html", error=error, **form), 422
     session.clear()  # a fresh session on sign-in: no fixation

@@ -4,6 +4,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func
 
 from ..extensions import db
@@ -34,9 +35,9 @@ def summarise(consultation_id: int, questions: list[dict], *,
         "matrix": matrix,
         "questions": _questions(scope.tallies(), questions),
         "key_terms": _key_terms(scope.tallies()),
-        "warnings": [*_dominance(by_group, total, STAKEHOLDER_GROUPS, "stakeholder group",
+        "warnings": [*_dominance(by_group, total, STAKEHOLDER_GROUPS, DOMINANT_GROUP,
                                  filtered=stakeholder_group is not None),
-                     *_dominance(by_region, total, REGIONS, "region",
+                     *_dominance(by_region, total, REGIONS, DOMINANT_REGION,
                                  filtered=region is not None)],
     }
 
@@ -142,7 +143,15 @@ def _binary_collation() -> str:
     return "C" if db.session.get_bind().dialect.name == "postgresql" else "BINARY"
 
 
-def _dominance(counts: dict[str, int], total: int, vocabulary: dict, what: str, *,
+# In the reader's language, like the rest of the page the summary is shown on.
+DOMINANT_GROUP = lazy_gettext(
+    "Over half of the responses (%(count)s of %(total)s) come from one stakeholder group: "
+    "%(label)s.")
+DOMINANT_REGION = lazy_gettext(
+    "Over half of the responses (%(count)s of %(total)s) come from one region: %(label)s.")
+
+
+def _dominance(counts: dict[str, int], total: int, vocabulary: dict, sentence: str, *,
                filtered: bool) -> Iterable[str]:
     """A sentence for a value holding more than half the responses; none when the summary
     is already narrowed to one value of this kind."""
@@ -150,5 +159,5 @@ def _dominance(counts: dict[str, int], total: int, vocabulary: dict, what: str, 
         return
     for key, count in counts.items():
         if 2 * count > total:
-            yield (f"Over half of the responses ({count} of {total}) come from one "
-                   f"{what}: {vocabulary[key].label}.")
+            yield str(sentence) % {"count": count, "total": total,
+                                   "label": gettext(vocabulary[key].label)}

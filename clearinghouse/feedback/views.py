@@ -2,14 +2,15 @@
 summaries and downloads, and the staff pages for consultations and moderation."""
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from werkzeug.datastructures import MultiDict
 
-from .. import calendars, syndication, vocabulary
+from .. import calendars, i18n, syndication, vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
 from ..extensions import limiter
+from ..formdata import one_value_each, record_number
 from ..issues import service as issues
-from ..processes import service as processes
 from ..types import utcnow
 from . import downloads, forms, moderation, service
 from .schemas import SubmissionSchema
@@ -160,18 +161,25 @@ def render_queue(errors=None, status=200):
 def worth_it(item, process, now) -> str:
     """One line to decide by: when it closes, who takes part, what taking part costs."""
     days = (item.closes_at - now).days
-    when = (f"Opens {item.opens_at:%d %b %Y}" if now < item.opens_at
-            else f"Closes {item.closes_at:%d %b %Y} UTC ({days} days left)" if now < item.closes_at
-            else f"Closed {item.closes_at:%d %b %Y}")
+    if now < item.opens_at:
+        when = gettext("Opens %(day)s", day=i18n.format_day(item.opens_at))
+    elif now < item.closes_at:
+        when = ngettext("Closes %(day)s (%(num)d day left)", "Closes %(day)s (%(num)d days left)",
+                        days, day=i18n.format_day(item.closes_at))
+    else:
+        when = gettext("Closed %(day)s", day=i18n.format_day(item.closes_at))
     groups = {p.stakeholder_group for p in process.participants}
     regions = {p.region for p in process.participants}
-    who = (f"{len(groups)} of {len(vocabulary.STAKEHOLDER_GROUPS)} stakeholder groups and "
-           f"{len(regions)} of {len(vocabulary.REGIONS)} regions take part"
-           if groups else "participants not recorded")
+    who = gettext(
+        "%(groups)s of %(all_groups)s stakeholder groups and %(regions)s of %(all_regions)s "
+        "regions take part", groups=len(groups), all_groups=len(vocabulary.STAKEHOLDER_GROUPS),
+        regions=len(regions), all_regions=len(vocabulary.REGIONS),
+    ) if groups else gettext("participants not recorded")
     cost = ", ".join([
-        "open to all" if process.open_participation else "by invitation",
-        "remote possible" if process.remote_participation else "in person",
-        ("fee, with a waiver" if process.fee_waiver else "fee") if process.fee else "no fee",
+        gettext("open to all") if process.open_participation else gettext("by invitation"),
+        gettext("remote possible") if process.remote_participation else gettext("in person"),
+        (gettext("fee, with a waiver") if process.fee_waiver else gettext("fee"))
+        if process.fee else gettext("no fee"),
     ])
     return f"{when} · {who} · {cost}"
 

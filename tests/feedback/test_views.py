@@ -36,7 +36,7 @@ def send(client, consultation_id, **fields):
 def test_the_list_says_in_one_line_whether_it_is_worth_my_time(client, open_consultation):
     page = text(client.get("/consultations"))
     assert "Draft recommendations v2" in page
-    assert re.search(r"Closes \d\d \w+ \d{4} UTC \(\d+ days left\) · participants not recorded"
+    assert re.search(r"Closes \w{3} \d+, \d{4} \(\d+ days left\) · participants not recorded"
                      r" · by invitation, in person, no fee", page)
 
 

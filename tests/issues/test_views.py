@@ -117,7 +117,7 @@ def test_an_editor_edits_an_issue_and_the_change_appears_in_its_history(client, 
     response = client.post("/issues/spam/edit", data=form)
     assert response.status_code == 303
     page = client.get("/issues/spam").get_data(as_text=True)
-    assert "<h1>Spam and phishing</h1>" in page
+    assert "<h1 dir=\"auto\">Spam and phishing</h1>" in page
     assert "<del>Spam</del>" in page
 
 
