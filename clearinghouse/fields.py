@@ -2,11 +2,14 @@
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 import pycountry
 from marshmallow import ValidationError, fields, validate
 
 from . import vocabulary
+from .i18n import LANGUAGES
+from .validation import InputSchema
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Control characters other than tab, newline and carriage return: never meaningful in
@@ -79,3 +82,15 @@ class Language(fields.String):
         if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
             raise ValidationError(f"'{value}' is not an ISO 639-1 language code.")
         return code
+
+
+def in_languages(texts: type[InputSchema]) -> fields.Dict:
+    """A record's own words in other interface languages, shown to readers of that language:
+    {"fr": {"title": …, "summary": …}}, each language giving any of the fields of `texts`."""
+    return fields.Dict(
+        keys=Term(LANGUAGES, "an interface language"),
+        values=fields.Nested(texts),
+        load_default=dict,
+        metadata={"description": f"By language ({', '.join(LANGUAGES)}): "
+                                 f"{', '.join(texts._declared_fields)} in that language."},
+    )

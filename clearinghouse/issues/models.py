@@ -23,6 +23,9 @@ class Issue(db.Model):
     controversy: Mapped[str] = mapped_column(String(16))
     # The aspects that need global policy making, most important first.
     aspects: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The record's own words in other languages: {"fr": {"title": …}}; see i18n.localised.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -4,12 +4,17 @@ from flask import url_for
 from marshmallow import Schema, fields, post_load, validate
 
 from .. import vocabulary
-from ..fields import Slug, Term, Text
+from ..fields import Slug, Term, Text, in_languages
 from ..pagination import ListArgs, page_schema
-from ..validation import InputSchema
+from ..validation import InputSchema, Partial
 
 MAX_ACTION_LINES = len(vocabulary.ACTION_LINES)
 MAX_ASPECTS = 20
+
+
+class IssueTexts(InputSchema):
+    title = Text(200, min_length=1)
+    summary = Text(500)
 
 
 class IssueInput(InputSchema):
@@ -31,6 +36,7 @@ class IssueInput(InputSchema):
     )
     priority = Term(vocabulary.PRIORITIES, "a priority", load_default="medium")
     controversy = Term(vocabulary.CONTROVERSY, "a controversy level", load_default="medium")
+    translations = in_languages(IssueTexts)
 
     @post_load
     def order_action_lines(self, data: dict, **kwargs) -> dict:
@@ -59,6 +65,7 @@ class IssueSnapshot(Schema):
     aspects = fields.List(fields.String())
     priority = fields.String()
     controversy = fields.String()
+    translations = fields.Dict()
 
 
 class IssueSchema(IssueSnapshot):

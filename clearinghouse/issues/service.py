@@ -106,7 +106,8 @@ def by_priority() -> list[Issue]:
 
 
 def search_document(issue: Issue) -> search.Document:
-    body = "\n".join([issue.summary, issue.description, *issue.aspects])
+    body = "\n".join([issue.summary, issue.description, *issue.aspects,
+                      *(text for texts in issue.translations.values() for text in texts.values())])
     return search.Document(
         key=f"issue:{issue.id}", type="issue", title=issue.title, body=body,
         url=f"/issues/{issue.slug}", updated=issue.updated_at,

@@ -84,6 +84,7 @@ def form_values(form: MultiDict) -> dict:
     values["action_lines"] = form.getlist("action_lines")
     values["aspects"] = [line.strip() for line in form.get("aspects", "").splitlines()
                          if line.strip()]
+    values["translations"] = i18n.translations_from_form(form, ("title", "summary"))
     return values
 
 
@@ -92,6 +93,8 @@ def render_form(*, issue=None, values, errors=None, status=200):
         values = {**values.to_dict(), "action_lines": values.getlist("action_lines")}
     if isinstance(values.get("aspects"), list):
         values = {**values, "aspects": "\n".join(values["aspects"])}
+    if isinstance(values.get("translations"), dict):
+        values = {**values, **i18n.translations_for_form(values["translations"])}
     page = render_template("issues/form.html", issue=issue, values=values,
                            errors=errors or {}, vocabulary=vocabulary)
     return page, status

@@ -27,27 +27,33 @@ def cells(prefix: str):
 
 def record_from_form(form: MultiDict) -> tuple[dict, dict[str, list[str]]]:
     """The record the form describes, and errors in what cannot even be read."""
-    errors: dict[str, list[str]] = {}
+    errors = repeated(form, LISTS)
     record = {key: form.get(key, "").strip() for key in TEXTS}
     record["delegated_to"] = record["delegated_to"] or None
     record["issues"] = form.getlist("issues")
     record["illustrative"] = form.getlist("illustrative")
     record["participation"] = {term: term in form.getlist("participation") for term in TERMS}
+    if unknown := set(form.getlist("participation")) - set(TERMS):
+        errors["participation"] = [f"'{term}' is not a term of participation; use one of: "
+                                   f"{', '.join(TERMS)}." for term in sorted(unknown)]
     record["languages"] = [code for code in re.split(r"[,\s]+", form.get("languages", "")) if code]
     record["events"] = [event(row) for row in rows(form, "events", (*EVENT_KEYS, "remote"))]
+    errors.update(checkbox_errors(form, [key for key in form if key.endswith("-remote")]))
     record["documents"] = rows(form, "documents", DOCUMENT_KEYS)
     record["participants"] = [
         {"stakeholder_group": group, "region": region, "count": count}
         for group, region, count in grid(form, "participants", errors)
     ]
     record["decision_rule"] = decision_rule(form, errors)
+    record["translations"] = i18n.translations_from_form(form, ("name", "aim"))
     return record, errors
 
 
 def rows(form: MultiDict, prefix: str, keys: tuple[str, ...]) -> list[dict]:
     """Numbered rows (events-0-title, events-1-title …); rows left blank are skipped."""
-    numbers = sorted({int(m.group(1)) for key in form
-                      if (m := re.fullmatch(rf"{prefix}-(\d+)-\w+", key))})
+    numbers = sorted({m.group(1) for key in form  # as text: int() of 4,301 digits fails
+                      if (m := re.fullmatch(rf"{prefix}-([0-9]+)-\w+", key))},
+                     key=lambda number: (len(number), number))
     found = [{key: form.get(f"{prefix}-{n}-{key}", "").strip() for key in keys} for n in numbers]
     return [row for row in found if row.get("title") or row.get("url")]
 
@@ -106,6 +112,7 @@ def form_values(record: dict) -> MultiDict:
     values.setlist("illustrative", record["illustrative"])
     values.setlist("participation", [t for t in TERMS if record["participation"][t]])
     values["languages"] = ", ".join(record["languages"])
+    values.update(i18n.translations_for_form(record.get("translations", {})))
     for n, row in enumerate(record["events"]):
         announced = row["announced_on"]
         values.update({f"events-{n}-title": row["title"], f"events-{n}-kind": row["kind"],

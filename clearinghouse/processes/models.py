@@ -49,6 +49,9 @@ class Process(db.Model):
     decision_rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The parts of the record that are illustrative rather than sourced.
     illustrative: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The record's own words in other languages: {"fr": {"title": …}}; see i18n.localised.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default="{}")
     # The latest assessment's overall verdict, kept here so lists filter on it in SQL.
     verdict: Mapped[str | None] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

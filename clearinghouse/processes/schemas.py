@@ -6,28 +6,28 @@ from flask import url_for
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from .. import vocabulary
-from ..fields import Country, Language, Slug, Term, Text
+from ..fields import Country, Flag, Language, Moment, Slug, Term, Text, in_languages
 from ..pagination import ListArgs, page_schema
-from ..validation import InputSchema
+from ..validation import InputSchema, Partial
 
 GROUP = (vocabulary.STAKEHOLDER_GROUPS, "a stakeholder group")
 REGION = (vocabulary.REGIONS, "a UN regional group")
 
 
 class ParticipationInput(InputSchema):
-    open = fields.Boolean(load_default=False)
-    remote = fields.Boolean(load_default=False)
-    fee = fields.Boolean(load_default=False)
-    fee_waiver = fields.Boolean(load_default=False)
+    open = Flag(load_default=False)
+    remote = Flag(load_default=False)
+    fee = Flag(load_default=False)
+    fee_waiver = Flag(load_default=False)
 
 
 class EventInput(InputSchema):
     title = Text(200, min_length=1, required=True)
     kind = Term(vocabulary.EVENT_KINDS, "an event kind", required=True)
     announced_on = fields.Date(load_default=None, allow_none=True)
-    starts_at = fields.AwareDateTime(required=True, metadata={"description": "With a time zone."})
+    starts_at = Moment(required=True)
     location = Text(200, load_default=None, allow_none=True)
-    remote = fields.Boolean(load_default=False)
+    remote = Flag(load_default=False)
 
     @post_load
     def in_utc(self, data: dict, **kwargs) -> dict:
@@ -114,6 +114,11 @@ class DecisionRuleInput(InputSchema):
         return rule
 
 
+class ProcessTexts(InputSchema):
+    name = Text(200, min_length=1)
+    aim = Text(5000)
+
+
 class ProcessInput(InputSchema):
     name = Text(200, min_length=1, required=True)
     slug = Slug(metadata={"description": "Derived from the name when left out."})
@@ -138,6 +143,7 @@ class ProcessInput(InputSchema):
     participants = fields.List(fields.Nested(ParticipantInput), load_default=list,
                                validate=validate.Length(max=5000))
     decision_rule = fields.Nested(DecisionRuleInput, load_default=None, allow_none=True)
+    translations = in_languages(ProcessTexts)
     illustrative = fields.List(
         Term(vocabulary.ILLUSTRATIVE_PARTS, "a part of the record"), load_default=list,
         metadata={"description": "The parts that are illustrative rather than sourced."},

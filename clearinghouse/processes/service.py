@@ -373,7 +373,9 @@ def all_names() -> list[tuple[str, str]]:
 
 def search_document(process: Process) -> search.Document:
     body = "\n".join([process.convener, process.aim, process.modalities, process.significance,
-                      process.intended_outcomes, *(issue.title for issue in process.issues)])
+                      process.intended_outcomes, *(issue.title for issue in process.issues),
+                      *(text for texts in process.translations.values()
+                        for text in texts.values())])
     return search.Document(
         key=f"process:{process.id}", type="process", title=process.name, body=body,
         url=f"/processes/{process.slug}", updated=process.updated_at,
