@@ -6,11 +6,12 @@ with "database is locked" when another writer got there first, because the
 busy timeout does not cover the upgrade from reader to writer.
 """
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import String, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -71,34 +72,38 @@ def transaction(*, moves_data: bool = True) -> Iterator[Session]:
 
 
 class DataVersion(db.Model):
-    """A number every write transaction moves: what cached pages are keyed by."""
+    """A number every write transaction moves, and a random stamp with it: what cached pages
+    are keyed by. The stamp keeps a restored backup's later versions from ever matching
+    pages cached before the restore under the same number."""
 
     __tablename__ = "data_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
+    stamp: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 def move_data_version(session: Session) -> None:
     """In the writer's own transaction, so the new version and the change commit together."""
+    stamp = secrets.token_hex(8)
     moved = session.execute(db.update(DataVersion).where(DataVersion.id == 1)
-                            .values(version=DataVersion.version + 1))
+                            .values(version=DataVersion.version + 1, stamp=stamp))
     if moved.rowcount == 0:
-        session.add(DataVersion(id=1, version=1))
+        session.add(DataVersion(id=1, version=1, stamp=stamp))
 
 
-def data_version() -> int:
+def data_version() -> tuple[int, str]:
     """Read on a pooled connection of its own with the driver's plain cursor, not through
     the request's Session: a cached page then costs a fraction as much, and anything the
     request reads later is at least as new."""
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute("SELECT version FROM data_version WHERE id = 1")
+        cursor.execute("SELECT version, stamp FROM data_version WHERE id = 1")
         row = cursor.fetchone()
         cursor.close()
         connection.commit()  # end the read, so SQLite's snapshot is not held
-        return row[0] if row else 0
+        return (row[0], row[1]) if row else (0, "")
     finally:
         connection.close()
 
