@@ -8,12 +8,13 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from . import activity, opendata, vocabulary
+from . import activity, backups, opendata, vocabulary
 from . import seed as seeding
 from .auth import service as accounts
 from .auth.models import ROLES
 from .auth.permissions import SYSTEM
 from .exceptions import DomainError
+from .extensions import db
 from .processes import service as processes
 
 users = AppGroup("users", help="Staff accounts.")
@@ -172,6 +173,23 @@ def import_data(directory):
     click.echo(f"Imported {result['events']} events. Head: {result['head']}")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup(path, force):
+    """Copy the SQLite database to PATH, whole and consistent, while the site goes on writing.
+
+    On PostgreSQL it prints the pg_dump command to run instead."""
+    try:
+        source, target, counts, head = backups.backup(db.engine.url, path, force=force)
+    except backups.Refused as error:
+        raise click.ClickException(str(error)) from None
+    figures = ", ".join(f"{n} {label}" for label, n in zip(backups.FIGURES, counts, strict=True))
+    size = target.stat().st_size / 1024 / 1024
+    click.echo(f"Backed up {source} to {target}: {size:.1f} MiB; {figures}. Log head: {head}")
+
+
 @click.command("demo")
 @click.option("--issues", default=100, show_default=True, type=click.IntRange(0, 10**6))
 @click.option("--processes", default=1000, show_default=True, type=click.IntRange(0, 10**6))
@@ -232,6 +250,6 @@ def search_worker(interval):
 
 def init_app(app: Flask) -> None:
     commands = (users, tokens, search, seed, demo, check_principles, verify_log, export_data,
-                import_data)
+                import_data, backup)
     for command in commands:
         app.cli.add_command(command)

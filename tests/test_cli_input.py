@@ -1,13 +1,17 @@
 """Every command refuses bad arguments with a message a person can act on and a non-zero
 exit status, never a traceback; and a refused command changes nothing."""
 
+import os
+import shlex
+
 import pytest
 from argon2 import PasswordHasher
 
+from clearinghouse import create_app
 from clearinghouse.auth import service as accounts
 from clearinghouse.auth.permissions import SYSTEM
 from clearinghouse.processes import service as processes
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, POSTGRES_URL
 
 HUGE = str(10**30)
 EMAIL = "admin@example.org"
@@ -69,6 +73,29 @@ BAD = {
                                    "'often' is not a valid float"),
     "a worker polling once an age": (["search", "worker", "--interval", "1e300"], None, 2,
                                      "--interval"),
+    "backing up to nowhere": (["backup"], None, 2, "Missing argument 'PATH'"),
+    "backing up into a folder's name": (["backup", "{tmp}"], None, 2, "is a directory"),
+}
+
+# Refused by the SQLite backup; on PostgreSQL `backup` only prints the pg_dump command.
+BAD_BACKUPS = {
+    "backing up over a file": (["backup", "{file}"],
+                               "a-file exists already; give --force to replace it."),
+    "backing up into a folder that is not there": (["backup", "{tmp}/nowhere/copy.sqlite3"],
+                                                   "No such file or directory"),
+    "backing up inside a file": (["backup", "{file}/copy.sqlite3"], "Not a directory"),
+    "backing up over the database itself": (["backup", "{tmp}/test.sqlite3", "--force"],
+                                            "is the database itself"),
+    "backing up over the database's log": (["backup", "{tmp}/test.sqlite3-wal", "--force"],
+                                           "is the database itself"),
+}
+# Databases `backup` cannot copy, each with what it says instead.
+OTHER_DATABASES = {
+    "on PostgreSQL": ("postgresql+psycopg://ch:secret@db.example:5433/clearinghouse",
+                      "pg_dump -Fc -f {copy} postgresql://ch@db.example:5433/clearinghouse"),
+    "in memory": ("sqlite://", "The database is in memory: there is no file to back up."),
+    "that is not there": ("sqlite:///{tmp}/none.sqlite3",
+                          "There is no database at {tmp}/none.sqlite3: nothing to back up."),
 }
 
 
@@ -111,3 +138,27 @@ def test_a_refused_account_is_not_created(app, runner):
                         "--password-stdin"], input="short\n")
     with app.app_context():
         assert accounts.user_by_email("new@example.org") is None
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="the SQLite backup command")
+@pytest.mark.parametrize(("args", "message"), BAD_BACKUPS.values(), ids=BAD_BACKUPS.keys())
+def test_a_bad_backup_path_is_refused_and_changes_nothing(app, runner, places, args, message):
+    before = sorted(os.listdir(places["tmp"]))
+    result = runner.invoke(args=[arg.format(**places) for arg in args])
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert (result.exit_code, message in result.output) == (1, True), result.output
+    assert "Traceback" not in result.output
+    assert sorted(os.listdir(places["tmp"])) == before
+    assert places["file"].read_text() == "not a folder"
+
+
+@pytest.mark.parametrize(("uri", "message"), OTHER_DATABASES.values(), ids=OTHER_DATABASES.keys())
+def test_backup_of_a_database_it_cannot_copy_says_what_to_do(tmp_path, uri, message):
+    copy = tmp_path / "copy"
+    app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": uri.format(tmp=tmp_path)})
+    result = app.test_cli_runner().invoke(args=["backup", str(copy)])
+    assert result.exit_code == 1, result.output
+    assert message.format(tmp=tmp_path, copy=shlex.quote(str(copy))) in result.output
+    assert "secret" not in result.output  # a password is never printed
+    assert not copy.exists()
