@@ -37,10 +37,12 @@ def flask(env: dict, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def prepare(instance: Path) -> dict:
-    """Migrate, seed, index and add a staff account through the CLI; the config it used."""
+def prepare(instance: Path, database_url: str | None = None) -> dict:
+    """Migrate, seed, index and add a staff account through the CLI; the config it used.
+
+    The database is a new SQLite file in `instance` unless `database_url` names an empty one."""
     config = {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'site.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{instance / 'site.sqlite3'}",
         "SEARCH_INDEX_DIR": str(instance / "search-index"),
         "SECRET_KEY": "bench-only",
         "SUBMISSION_RATE_LIMIT": "10000 per minute",
