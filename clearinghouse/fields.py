@@ -70,6 +70,31 @@ class Text(fields.String):
         return text
 
 
+class Flag(fields.Boolean):
+    """true or false, as the document says; not 1, "yes" or "on", which marshmallow takes too."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class Moment(fields.AwareDateTime):
+    """A date and time with its zone, from 1900 to 2999: further out it is a slip of the keys,
+    and near year 1 or 9999 it cannot even be written in every time zone."""
+
+    EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+
+    def __init__(self, **kwargs):
+        metadata = {"description": "With a time zone; from 1900 to 2999.",
+                    **kwargs.pop("metadata", {})}
+        super().__init__(validate=self.check, metadata=metadata, **kwargs)
+
+    def check(self, value: datetime) -> None:
+        if not self.EARLIEST <= value < self.LATEST:
+            raise ValidationError("Give a time from 1900 to 2999, with its time zone.")
+
+
 def term_list(terms: Mapping, noun: str, **kwargs) -> fields.List:
     return fields.List(Term(terms, noun), **kwargs)
 

@@ -8,10 +8,12 @@ from .extensions import db
 from .validation import InputSchema
 
 MAX_PER_PAGE = 100
+# Far past any last page, and its offset still fits the databases' 64-bit integers.
+MAX_PAGE = 1_000_000
 
 
 class ListArgs(InputSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PER_PAGE))
 
 

@@ -17,6 +17,15 @@ class InputSchema(Schema):
     }
 
 
+class Partial:
+    """Mixed into a PATCH's schema: any top-level field may be left out, but every row sent
+    (a participant, an event) must be whole; set on the instance, the OpenAPI document says so."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.partial = tuple(self.fields)
+
+
 def load(schema: Schema, data: Any, *, partial: bool = False) -> dict:
     if not isinstance(data, Mapping):
         raise InvalidInput("The input must be an object of named fields.")

@@ -1,4 +1,5 @@
-"""Who may do what: every role against every write of the API and of the HTML forms.
+"""Who may do what: every role against every write of the API and of the HTML forms, and
+every staff form's page, which is refused to exactly the roles its sending is.
 
 Each row is one action; its columns are what each role gets. "ok" is the action done,
 "sign in" a redirect to the login page, a number the refusal's status. A refusal writes
@@ -218,7 +219,11 @@ class form:  # lower case: it reads as a verb in the tables
 
 
 def page(path):
-    return lambda world, role: world.clients[role].get(path)
+    """A page opened in the role's browser."""
+    def act(world, role):
+        return world.clients[role].get(path(world, role) if callable(path) else path)
+
+    return act
 
 
 def new_consultation_form(world):
@@ -272,12 +277,79 @@ FORM_MATRIX = {
                               (SIGN_IN, SIGN_IN, OK, 403, 403, OK, SIGN_IN)),
     "read the moderation queue": (page("/moderation"),
                                   (SIGN_IN, SIGN_IN, OK, 403, 403, OK, SIGN_IN)),
+    "open the form to add an issue": (page("/issues/new"),
+                                      (SIGN_IN, SIGN_IN, 403, OK, OK, OK, SIGN_IN)),
+    "open the form to change an issue": (page(lambda w, r: f"/issues/{w.issue}/edit"),
+                                         (SIGN_IN, SIGN_IN, 403, OK, OK, OK, SIGN_IN)),
+    "open the form to register a process": (page("/processes/new"),
+                                            (SIGN_IN, SIGN_IN, 403, OK, OK, OK, SIGN_IN)),
+    "open the form to change process A": (page(lambda w, r: f"/processes/{w.process_a}/edit"),
+                                          (SIGN_IN, SIGN_IN, 403, OK, 403, OK, SIGN_IN)),
+    "open the form to change process B": (page(lambda w, r: f"/processes/{w.process_b}/edit"),
+                                          (SIGN_IN, SIGN_IN, 403, 403, OK, OK, SIGN_IN)),
+    "open the form to check a design": (page("/processes/check"), (OK, OK, OK, OK, OK, OK, OK)),
+    "open the form to open a consultation": (page("/consultations/new"),
+                                             (SIGN_IN, SIGN_IN, 403, OK, OK, OK, SIGN_IN)),
+    "open the form to open a consultation on A": (
+        page(lambda w, r: f"/consultations/new?process={w.process_a}"),
+        (SIGN_IN, SIGN_IN, 403, OK, 403, OK, SIGN_IN)),
+}
+# A form's page is refused exactly when sending the form would be.
+PAGE_OF_FORM = {
+    "open the form to add an issue": "create an issue",
+    "open the form to change an issue": "change an issue",
+    "open the form to register a process": "register a process",
+    "open the form to change process A": "change process A",
+    "open the form to change process B": "change process B",
+    "open the form to check a design": "check a design, storing nothing",
+    "open the form to open a consultation on A": "open a consultation on A",
+    "read the moderation queue": "moderate a submission",
+    "see one's submission": "amend one's submission",
 }
 
 
 @pytest.mark.parametrize(("act", "expected"), FORM_MATRIX.values(), ids=FORM_MATRIX.keys())
 def test_each_role_may_do_through_the_forms_only_what_its_row_says(app, world, act, expected):
     check_matrix(app, world, act, expected)
+
+
+@pytest.mark.parametrize(("opening", "sending"), PAGE_OF_FORM.items())
+def test_a_form_page_is_refused_to_exactly_the_roles_its_sending_is(opening, sending):
+    assert FORM_MATRIX[opening][1] == FORM_MATRIX[sending][1]
+
+
+def test_an_editor_who_stewards_no_process_may_not_open_the_consultation_form(app, world):
+    with app.app_context():
+        accounts.create_user({"email": "idle@example.org", "role": "editor",
+                              "password": PASSWORD})
+    client = app.test_client()
+    client.post("/login", data={"email": "idle@example.org", "password": PASSWORD,
+                                "csrf_token": csrf_token(client, "/login")})
+    before = records(app)
+    assert client.get("/consultations/new").status_code == 403
+    sent = client.post("/consultations/new", data={**new_consultation_form(world),
+                                                   "csrf_token": csrf_token(client, "/login")})
+    assert sent.status_code == 403
+    assert records(app) == before
+
+
+def test_the_form_to_open_a_consultation_offers_only_the_processes_one_keeps(world):
+    page = world.clients["editor_b"].get("/consultations/new").get_data(as_text=True)
+    assert f'value="{world.process_b}"' in page
+    assert f'value="{world.process_a}"' not in page
+    page = world.clients["admin"].get("/consultations/new").get_data(as_text=True)
+    assert f'value="{world.process_a}"' in page and f'value="{world.process_b}"' in page
+
+
+def test_the_answer_forms_are_for_exactly_the_roles_that_may_answer(app, world):
+    """What a consultation's page passes its template as `may_answer`."""
+    expected = dict(zip(ROLES, FORM_MATRIX["answer feedback on A"][1], strict=True))
+    with app.app_context():
+        consultation = feedback.get_consultation(world.consultation)
+        for role in ROLES:
+            user = accounts.user_by_email(f"{role}@example.org")
+            actor = accounts.actor_for(user if user is not None and user.active else None)
+            assert feedback.may_answer(consultation, actor) == (expected[role] == OK), role
 
 
 def test_a_receipt_opens_its_own_submission_and_changes_no_other(client, world):

@@ -73,13 +73,15 @@ def test_every_field_of_a_public_form_has_a_label(client, url):
 
 
 @pytest.mark.parametrize("url", ["/issues/new", "/processes/new", "/consultations/new"])
-def test_every_field_of_a_staff_form_has_a_label(client, login, url):
+def test_every_field_of_a_staff_form_has_a_label(client, login, process, url):
     login("admin")
+    assert client.get(url).status_code == 200
     assert page(client, url).unlabelled_fields() == []
 
 
 @pytest.mark.parametrize("url", ["/issues/new", "/processes/new", "/consultations/new"])
-def test_a_form_sent_back_announces_its_errors_and_ties_each_to_its_field(client, login, url):
+def test_a_form_sent_back_announces_its_errors_and_ties_each_to_its_field(client, login,
+                                                                           process, url):
     login("admin")
     response = client.post(url, data={"csrf_token": csrf_token(client, url)})
     assert response.status_code == 422

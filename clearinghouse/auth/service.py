@@ -60,6 +60,8 @@ def create_user(data: dict) -> User:
 
 
 def user_by_email(email: str) -> User | None:
+    if "\x00" in email:  # no address holds one, and PostgreSQL cannot even compare it
+        return None
     return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
 
 

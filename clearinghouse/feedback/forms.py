@@ -3,6 +3,8 @@
 from werkzeug.datastructures import MultiDict
 
 from ..exceptions import InvalidInput
+from ..formdata import checkbox_errors, repeated, whole_number
+from ..validation import summarise
 
 HONEYPOT = "website"  # hidden from people; bots fill it in
 FLAGS = ("anonymous", "on_behalf_of_organisation", "consent_to_publish")
@@ -12,6 +14,9 @@ def submission_from_form(form: MultiDict, consultation) -> dict:
     if form.get(HONEYPOT):
         raise InvalidInput("Leave the field 'website' empty.",
                            {HONEYPOT: ["Leave this field empty."]})
+    choices = {f"answer-{q['id']}" for q in consultation.questions if q["kind"] == "multiple"}
+    if errors := {**repeated(form, choices), **checkbox_errors(form, FLAGS)}:
+        raise InvalidInput(summarise(errors), errors)
     data = {key: form.get(key, "").strip() for key in (
         "stakeholder_group", "country", "name", "organisation", "comment", "language")}
     data.update({flag: flag in form for flag in FLAGS})
@@ -30,8 +35,8 @@ def answers(form: MultiDict, questions: list[dict]) -> dict:
             value = form.getlist(key)
         else:
             value = form.get(key, "").strip()
-            if question["kind"] == "scale" and value.isdigit():
-                value = int(value)
+            if question["kind"] == "scale" and (number := whole_number(value)) is not None:
+                value = number
         if value not in ("", []):
             found[question["id"]] = value
     return found
@@ -54,6 +59,8 @@ QUESTION_ROWS = 6
 
 def consultation_from_form(form: MultiDict) -> dict:
     """A consultation from the staff form: sections as 'ref | title' lines, questions as rows."""
+    if errors := repeated(form):
+        raise InvalidInput(summarise(errors), errors)
     return {
         "process": form.get("process", ""),
         "title": form.get("title", ""),

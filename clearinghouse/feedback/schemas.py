@@ -7,10 +7,10 @@ from flask import url_for
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from .. import vocabulary
-from ..fields import CONTROL, Country, Language, Slug, Term, Text
+from ..fields import CONTROL, Country, Flag, Language, Moment, Slug, Term, Text
 from ..pagination import ListArgs, page_schema
 from ..types import utcnow
-from ..validation import InputSchema
+from ..validation import InputSchema, Partial
 
 QUESTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 CHOICE_KINDS = ("single", "multiple")
@@ -51,8 +51,8 @@ class ConsultationInput(InputSchema):
                            validate=validate.Length(max=100))
     questions = fields.List(fields.Nested(QuestionInput), load_default=list,
                             validate=validate.Length(max=50))
-    opens_at = fields.AwareDateTime(required=True)
-    closes_at = fields.AwareDateTime(required=True)
+    opens_at = Moment(required=True)
+    closes_at = Moment(required=True)
     moderation = Term(vocabulary.MODERATION, "a moderation mode", load_default="post")
 
     @validates_schema
@@ -72,7 +72,7 @@ class ConsultationInput(InputSchema):
         return data
 
 
-class ConsultationPatch(ConsultationInput):
+class ConsultationPatch(Partial, ConsultationInput):
     """Any subset of the fields; a consultation stays with its process."""
 
     class Meta:
@@ -124,9 +124,9 @@ class SubmissionInput(InputSchema):
     stakeholder_group = Term(vocabulary.STAKEHOLDER_GROUPS, "a stakeholder group", required=True)
     country = Country(required=True)
     name = Text(200, load_default="")
-    anonymous = fields.Boolean(load_default=False)
+    anonymous = Flag(load_default=False)
     organisation = Text(200, load_default="")
-    on_behalf_of_organisation = fields.Boolean(load_default=False)
+    on_behalf_of_organisation = Flag(load_default=False)
     answers = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict,
                           validate=validate.Length(max=50),
                           metadata={"description": "Question id to answer: 1-5 for scale, an "
@@ -135,7 +135,7 @@ class SubmissionInput(InputSchema):
                            validate=validate.Length(max=100))
     comment = Text(10_000, load_default="")
     language = Language(load_default="en")
-    consent_to_publish = fields.Boolean(load_default=False)
+    consent_to_publish = Flag(load_default=False)
 
     def __init__(self, questions: list[dict] = (), sections: list[dict] = (), **kwargs):
         """Answers and comments are checked against the consultation's questions and sections

@@ -16,7 +16,7 @@ from .. import activity, search, vocabulary
 from ..auth.permissions import Actor, require_role
 from ..auth.service import hash_token
 from ..database import MAX_ID, insert_rows, transaction
-from ..exceptions import Conflict, InvalidInput, NotFound
+from ..exceptions import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from ..extensions import db
 from ..issues.models import Issue
 from ..pagination import paginate
@@ -99,6 +99,21 @@ def create_consultation(data: Mapping, actor: Actor | None) -> Consultation:
         session.flush()
         log(session, actor, "created", consultation, None, snapshot(consultation))
     return consultation
+
+
+def processes_to_consult_on(actor: Actor | None, chosen: str | None = None
+                            ) -> list[tuple[str, str]]:
+    """(slug, name) of the processes the actor may open consultations on, for the form; refused
+    as sending it would be: when there are none, or `chosen` is a process not among them."""
+    actor = require_role(actor, "editor")
+    kept = processes.names_kept_by(actor)
+    if not kept and actor.role == "admin":
+        raise Forbidden("No process is registered yet: register one before consulting on it.")
+    if not kept:
+        raise Forbidden("You steward no process yet: an admin can make you a steward of one.")
+    if chosen and chosen not in dict(kept) and chosen in dict(processes.all_names()):
+        raise Forbidden(f"Only the stewards of '{chosen}' and admins may open its consultations.")
+    return kept
 
 
 def process_named(slug: str) -> Process:
@@ -280,6 +295,15 @@ def respond(consultation_id: int, data: Mapping, actor: Actor | None) -> Respons
             {"theme": response.theme, "submission_id": response.submission_id,
              "text": response.text})
     return response
+
+
+def may_answer(consultation: Consultation, actor: Actor | None) -> bool:
+    """Whether `respond` would take the actor's answer: a page shows its forms only then."""
+    try:
+        processes.require_steward(require_role(actor, "editor"), consultation.process)
+    except (Unauthorized, Forbidden):
+        return False
+    return True
 
 
 def published_query(consultation_id: int, filters: Mapping):

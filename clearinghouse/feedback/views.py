@@ -53,6 +53,7 @@ def render_consultation(item, values, errors=None, status=200):
         summary=service.summary(item.id, args),
         published=service.published_submissions(item.id, {"per_page": 20, **args}),
         responses=service.responses_for(item.id),
+        may_answer=service.may_answer(item, current_actor()),
         feed_links=syndication.feed_links(item.title, ".feed", consultation_id=item.id),
     )
     return page, status
@@ -81,6 +82,7 @@ def render_receipt(submission, values, errors=None, status=200):
 
 @bp.post("/receipts/<token>/withdraw")
 def withdraw(token):
+    one_value_each(request.form)
     service.withdraw(token, {"reason": request.form.get("reason", "")})
     return redirect(url_for(".receipt", token=token, withdrawn=1), 303)
 
@@ -111,8 +113,9 @@ def download(data, kind: str, name: str, to_csv) -> Response:
 @bp.post("/consultations/<int:consultation_id>/responses")
 @login_required
 def respond(consultation_id):
+    one_value_each(request.form)
     data = {"text": request.form.get("text", ""), "theme": request.form.get("theme") or None,
-            "submission_id": request.form.get("submission_id", type=int)}
+            "submission_id": record_number(request.form, "submission_id", required=False)}
     service.respond(consultation_id, data, current_actor())
     return redirect(url_for(".consultation", consultation_id=consultation_id) + "#feedback", 303)
 
@@ -120,20 +123,22 @@ def respond(consultation_id):
 @bp.route("/consultations/new", methods=["GET", "POST"])
 @login_required
 def create():
+    # The form is refused as its sending would be, and offers only the processes one keeps.
+    choices = service.processes_to_consult_on(current_actor(), request.values.get("process"))
     if request.method == "GET":
         values = MultiDict({"process": request.args.get("process", ""), "moderation": "post"})
-        return render_form(values)
+        return render_form(values, choices)
     try:
         item = service.create_consultation(forms.consultation_from_form(request.form),
                                            current_actor())
     except InvalidInput as error:
-        return render_form(request.form, error.errors, 422)
+        return render_form(request.form, choices, error.errors, 422)
     return redirect(url_for(".consultation", consultation_id=item.id), 303)
 
 
-def render_form(values, errors=None, status=200):
+def render_form(values, choices, errors=None, status=200):
     page = render_template("feedback/form.html", values=values, errors=errors or {},
-                           processes=processes.all_names(), rows=range(forms.QUESTION_ROWS))
+                           processes=choices, rows=range(forms.QUESTION_ROWS))
     return page, status
 
 
@@ -143,7 +148,8 @@ def queue():
     if request.method == "POST":
         data = {"action": request.form.get("action", ""), "reason": request.form.get("reason", "")}
         try:
-            moderation.moderate(request.form.get("submission_id", 0, type=int), data,
+            one_value_each(request.form)
+            moderation.moderate(record_number(request.form, "submission_id"), data,
                                 current_actor())
         except InvalidInput as error:
             return render_queue(error.errors, 422)

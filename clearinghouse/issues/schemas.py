@@ -46,7 +46,7 @@ class IssueInput(InputSchema):
         return data
 
 
-class IssuePatch(IssueInput):
+class IssuePatch(Partial, IssueInput):
     """Any subset of the fields; the slug is permanent, because links point at it."""
 
     class Meta:

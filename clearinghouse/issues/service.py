@@ -40,7 +40,9 @@ def in_vocabulary_order(column, terms):
 
 
 def get_issue(slug: str) -> Issue:
-    issue = db.session.scalar(db.select(Issue).where(Issue.slug == slug))
+    # A NUL names nothing, and PostgreSQL cannot even compare text holding one.
+    issue = (db.session.scalar(db.select(Issue).where(Issue.slug == slug))
+             if "\x00" not in slug else None)
     if issue is None:
         raise NotFound(f"There is no issue '{slug}'.")
     return issue
@@ -52,6 +54,11 @@ def subject(issue: Issue) -> activity.Subject:
 
 def snapshot(issue: Issue) -> dict:
     return IssueSnapshot().dump(issue)
+
+
+def authorise_change(actor: Actor | None) -> Actor:
+    """Who may create and change issues: what their forms check before being shown or read."""
+    return require_role(actor, "editor")
 
 
 def create_issue(data: Mapping, actor: Actor | None) -> Issue:

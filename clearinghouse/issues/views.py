@@ -6,9 +6,10 @@ from operator import attrgetter
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .. import indexing, syndication, vocabulary
+from .. import i18n, indexing, syndication, vocabulary
 from ..auth.views import current_actor, login_required
 from ..exceptions import InvalidInput
+from ..formdata import one_value_each
 from ..processes import service as processes
 from . import service
 
@@ -51,6 +52,7 @@ def feed(slug, kind):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
+    service.authorise_change(current_actor())  # the form is refused as its sending would be
     if request.method == "GET":
         return render_form(values={"priority": "medium", "controversy": "medium"})
     try:
@@ -64,11 +66,12 @@ def create():
 @login_required
 def edit(slug):
     issue = service.get_issue(slug)
+    service.authorise_change(current_actor())
     if request.method == "GET":
         return render_form(issue=issue, values=service.snapshot(issue))
-    values = form_values(request.form)
-    values.pop("slug", None)
     try:
+        values = form_values(request.form)
+        values.pop("slug", None)
         service.update_issue(slug, values, current_actor())
     except InvalidInput as error:
         return render_form(issue=issue, values=request.form, errors=error.errors, status=422)
@@ -77,6 +80,7 @@ def edit(slug):
 
 def form_values(form: MultiDict) -> dict:
     """The form's fields as the service takes them: lists from checkboxes and lines."""
+    one_value_each(form, lists=("action_lines",))
     values = {key: form.get(key, "") for key in ("title", "summary", "description",
                                                  "category", "priority", "controversy")}
     if form.get("slug"):

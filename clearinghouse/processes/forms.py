@@ -8,11 +8,13 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
-from .. import vocabulary
+from .. import i18n, vocabulary
+from ..formdata import checkbox_errors, repeated, whole_number
 
 TEXTS = ("name", "convener", "stage", "aim", "modalities", "significance",
          "intended_outcomes", "delegated_to", "recourse")
 TERMS = ("open", "remote", "fee", "fee_waiver")
+LISTS = ("issues", "illustrative", "participation")  # checkboxes; every other field is sent once
 EVENT_KEYS = ("title", "kind", "announced_on", "starts_at", "location")
 DOCUMENT_KEYS = ("title", "url", "kind")
 MAX_CHAMBERS = 3
@@ -76,16 +78,18 @@ def grid(form: MultiDict, prefix: str, errors: dict) -> list[tuple[str, str, int
     counts = []
     for name, group, region in cells(prefix):
         text = form.get(name, "").strip() or "0"
-        if not text.isdigit():
+        count = whole_number(text)
+        if count is None:
             errors.setdefault(prefix, []).append(
-                f"'{text}' for {group} in {region} is not a whole number.")
+                f"'{text[:40]}' for {group} in {region} is not a whole number.")
             continue
-        if int(text):
-            counts.append((group, region, int(text)))
+        if count:
+            counts.append((group, region, count))
     return counts
 
 
 def decision_rule(form: MultiDict, errors: dict) -> dict | None:
+    errors.update(select_errors(form))
     kind = form.get("rule-kind", "")
     if not kind:
         return None
@@ -103,6 +107,16 @@ def decision_rule(form: MultiDict, errors: dict) -> dict | None:
             chambers.append({"name": name, "pass": form.get(f"chambers-{n}-pass", "majority"),
                              "seats": seats})
     return {"kind": kind, "chambers": chambers}
+
+
+def select_errors(form: MultiDict) -> dict[str, list[str]]:
+    """The rule's selects hold a term of theirs or nothing, even where the rule's kind leaves
+    them unread: a value no option has is a mistake, not a choice."""
+    selects = {"rule-decider-stakeholder_group": vocabulary.STAKEHOLDER_GROUPS,
+               "rule-decider-region": vocabulary.REGIONS,
+               **{f"chambers-{n}-pass": vocabulary.PASS_RULES for n in range(MAX_CHAMBERS)}}
+    return {name: [f"'{form[name]}' is not one of the choices: {', '.join(terms)}."]
+            for name, terms in selects.items() if form.get(name) and form[name] not in terms}
 
 
 def form_values(record: dict) -> MultiDict:

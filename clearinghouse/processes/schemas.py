@@ -161,7 +161,7 @@ class ProcessInput(InputSchema):
         return data
 
 
-class ProcessPatch(ProcessInput):
+class ProcessPatch(Partial, ProcessInput):
     """Any subset of the fields; the slug is permanent, because links point at it."""
 
     class Meta:

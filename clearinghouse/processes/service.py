@@ -64,7 +64,9 @@ def list_processes(args: Mapping, *, whole: bool = True) -> Pagination:
 
 
 def get_process(slug: str) -> Process:
-    process = db.session.scalar(db.select(Process).where(Process.slug == slug))
+    # A NUL names nothing, and PostgreSQL cannot even compare text holding one.
+    process = (db.session.scalar(db.select(Process).where(Process.slug == slug))
+               if "\x00" not in slug else None)
     if process is None:
         raise NotFound(f"There is no process '{slug}'.")
     return process
@@ -160,6 +162,15 @@ def update_process(slug: str, data: Mapping, actor: Actor | None) -> Process:
                             {"stage": before["stage"]}, {"stage": after["stage"]})
         assessment.store(session, process, after, actor, subject(process))
     return process
+
+
+def authorise_change(actor: Actor | None, process: Process | None = None) -> Actor:
+    """Who may register a process (editors), or change this one (its stewards); admins may
+    both. What the forms check before being shown or read."""
+    actor = require_role(actor, "editor")
+    if process is not None:
+        require_steward(actor, process)
+    return actor
 
 
 def require_steward(actor: Actor, process: Process) -> None:
@@ -364,6 +375,14 @@ def add_steward(slug: str, email: str, actor: Actor | None) -> None:
                                                              user_id=user.id))
             activity.record(session, actor, "steward_added", subject(process), None,
                             {"steward": user.name})
+
+
+def names_kept_by(actor: Actor) -> list[tuple[str, str]]:
+    """(slug, name) of the processes the actor keeps: those they steward, or all for an admin."""
+    query = db.select(Process.slug, Process.name).order_by(Process.name)
+    if actor.role != "admin":
+        query = query.join(process_stewards).where(process_stewards.c.user_id == actor.user_id)
+    return list(db.session.execute(query))
 
 
 def all_names() -> list[tuple[str, str]]:

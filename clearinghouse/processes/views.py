@@ -74,6 +74,7 @@ def authority() -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
+    service.authorise_change(current_actor())  # the form is refused as its sending would be
     if request.method == "GET":
         return render_form(values=forms.form_values(service.empty_record()))
     record, errors = forms.record_from_form(request.form)
@@ -90,6 +91,7 @@ def create():
 @login_required
 def edit(slug):
     process = service.get_process(slug)
+    service.authorise_change(current_actor(), process)
     record = service.record_of(process)
     if request.method == "GET":
         return render_form(process=process, record=record, values=forms.form_values(record))
