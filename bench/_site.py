@@ -118,7 +118,7 @@ class Site:
             "/", "/issues", f"/issues/{issue}", "/processes", *self.processes(),
             "/processes/check", "/consultations", f"/consultations/{consultation}",
             f"/receipts/{self.receipt}", "/gaps", "/search?q=access", "/search?q=acess",
-            "/feeds", "/principles", "/data", "/login",
+            "/feeds", "/principles", "/data", "/login", "/preferences",
         ]
 
     def staff_pages(self) -> list[str]:

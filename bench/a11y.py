@@ -117,7 +117,8 @@ class Checker:
         problems = []
         self.tab.press("Tab", 9)
         first = self.tab.evaluate(FOCUSED)
-        if not first["name"].startswith("a ") or "Skip" not in first["name"] or not (
+        skip = self.tab.evaluate("document.activeElement.getAttribute('href')") == "#main"
+        if not first["name"].startswith("a ") or not skip or not (
                 first["onScreen"] and first["shown"]):
             problems.append(f"the first Tab stop is {first}, not a visible skip link")
         self.tab.press("Enter", 13)
@@ -142,6 +143,17 @@ class Checker:
                 f"document.getElementById('password').value = {json.dumps(password)}")
         self.tab.submit_form("main form", fill)
 
+    def in_arabic(self, consultation: str) -> None:
+        """The reader in Beirut: switches to Arabic with the switcher's link, finds the open
+        consultation and sends feedback with the keyboard, right to left."""
+        self.tab.goto(self.site.base + "/preferences?lang=ar&next=/")
+        for path in ("/", "/consultations", consultation, "/preferences"):
+            self.page(path)
+        self.keyboard(consultation)
+        for path, form in PUBLIC_FORMS:
+            self.error_state(path.format(consultation=consultation), form)
+        self.tab.goto(self.site.base + "/preferences?lang=en&next=/")
+
     def everything(self) -> None:
         """Public pages, then the keyboard and the public forms' errors, then as staff."""
         consultation = f"/consultations/{self.site.first('consultations', 'id')}"
@@ -150,6 +162,7 @@ class Checker:
         self.keyboard(consultation)
         for path, form in PUBLIC_FORMS:
             self.error_state(path.format(consultation=consultation), form)
+        self.in_arabic(consultation)
         self.sign_in("not the password")
         self.check("/login (wrong password)")
         self.errors_linked()
