@@ -59,6 +59,30 @@ FIELD_LABELS = {
 }
 
 
+# What happened, in a few words, for the lists of recent changes.
+EVENT_WORDS = {
+    ("issue", "created"): lazy_gettext("issue created"),
+    ("issue", "updated"): lazy_gettext("issue updated"),
+    ("process", "created"): lazy_gettext("process registered"),
+    ("process", "updated"): lazy_gettext("process updated"),
+    ("process", "stage_jumped"): lazy_gettext("process stage changed out of order"),
+    ("process", "steward_added"): lazy_gettext("process steward added"),
+    ("process", "verdict_changed"): lazy_gettext("process verdict changed"),
+    ("consultation", "created"): lazy_gettext("consultation opened"),
+    ("consultation", "updated"): lazy_gettext("consultation updated"),
+    ("consultation", "answered"): lazy_gettext("feedback answered"),
+    ("submission", "published"): lazy_gettext("feedback published"),
+    ("submission", "withdrawn"): lazy_gettext("feedback withdrawn"),
+    ("submission", "rejected"): lazy_gettext("feedback rejected"),
+    ("submission", "pending"): lazy_gettext("feedback held for moderation"),
+}
+
+
+def event_words(event) -> str:
+    words = EVENT_WORDS.get((event.record_type, event.action))
+    return str(words) if words else f"{event.record_type} {event.action.replace('_', ' ')}"
+
+
 def field_label(field: str) -> str:
     return str(FIELD_LABELS.get(field) or field.replace("_", " "))
 
@@ -72,6 +96,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_value, "value")
     app.jinja_env.globals.update(
         vocabulary=vocabulary, page_url=activity.page_url, charts=charts, yes_no=yes_no,
-        field_label=field_label,
+        field_label=field_label, event_words=event_words,
         region_labels={region: term.label for region, term in vocabulary.REGIONS.items()},
     )
