@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import pycountry
+from flask_babel import gettext, lazy_gettext
 from marshmallow import ValidationError, fields, validate
 
 from . import vocabulary
@@ -26,6 +27,8 @@ class Term(fields.String):
         self.noun = noun
 
     def check(self, value: str) -> None:
+        if value == "":  # a form's select left at its prompt
+            raise ValidationError(gettext("Choose one of the options."))
         if value not in self.terms:
             allowed = ", ".join(self.terms)
             raise ValidationError(f"'{value}' is not {self.noun}; use one of: {allowed}.")
@@ -40,6 +43,8 @@ class Country(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if code == "":
+            raise ValidationError(gettext("Choose a country."))
         if code not in vocabulary.COUNTRIES:
             raise ValidationError(f"'{value}' is not an ISO 3166-1 alpha-2 country code.")
         return code
@@ -57,16 +62,23 @@ class Slug(fields.String):
             )
 
 
+# In the reader's language, as a form shows it; marshmallow fills in {min} and {max}.
+BETWEEN = lazy_gettext("Use between {min} and {max} characters.")
+AT_MOST = lazy_gettext("Use at most {max} characters.")
+
+
 class Text(fields.String):
     """Free text with surrounding space trimmed, a length limit and no control characters."""
 
     def __init__(self, max_length: int, *, min_length: int = 0, **kwargs):
-        super().__init__(validate=validate.Length(min_length, max_length), **kwargs)
+        length = (validate.Length(min_length, max_length, error=BETWEEN) if min_length
+                  else validate.Length(max=max_length, error=AT_MOST))
+        super().__init__(validate=length, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if CONTROL.search(text):
-            raise ValidationError("Remove the control characters from this text.")
+            raise ValidationError(gettext("Remove the control characters from this text."))
         return text
 
 

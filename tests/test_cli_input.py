@@ -28,7 +28,7 @@ BAD = {
                            "--password-stdin"], "", 1, "at least 12 characters"),
     "a name too long": (["users", "create", "new@example.org", "--role", "admin",
                          "--name", "x" * 201, "--password-stdin"], PASSWORD, 1,
-                        "name: Length must be between 0 and 200."),
+                        "name: Use at most 200 characters."),
     "a control character in the name": (["users", "create", "new@example.org", "--role",
                                          "admin", "--name", "a\x07b", "--password-stdin"],
                                         PASSWORD, 1, "Remove the control characters"),

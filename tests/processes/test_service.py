@@ -124,7 +124,7 @@ def test_an_editor_steward_may_edit_but_another_editor_may_not(app, record, make
          "Not a valid URL"),
         ({"languages": ["english"]}, "languages.0", "not an ISO 639-1 language code"),
         ({"issues": ["no-such-issue"]}, "issues", "'no-such-issue' is not a registered issue"),
-        ({"name": ""}, "name", "Length must be between 1 and 200"),
+        ({"name": ""}, "name", "Use between 1 and 200 characters"),
         ({"stage": "finished"}, "stage", "'finished' is not a lifecycle stage"),
     ],
 )
