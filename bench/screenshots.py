@@ -3,6 +3,7 @@ from a freshly seeded site in headless Chromium.
 
     .venv/bin/python bench/screenshots.py
 
+The home page and a consultation are also shot in Arabic, right to left.
 Phone shots show the top 1,600 px of the page, desktop shots the first screen; with
 Debian's pngquant installed, each is cut to 64 colours (about a third of the size).
 """
@@ -30,6 +31,12 @@ def pages(site) -> dict[str, str]:
     }
 
 
+def in_arabic(site) -> dict[str, str]:
+    """The same site read right to left, after the switcher's own link."""
+    consultation = site.first("consultations", "id")
+    return {"home-ar": "/", "consultation-ar": f"/consultations/{consultation}"}
+
+
 def squeeze(png: Path) -> None:
     """Fewer colours, same look: text and flat colours need few. Skipped without pngquant."""
     if shutil.which("pngquant"):
@@ -40,16 +47,22 @@ def squeeze(png: Path) -> None:
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with running_site() as site, Browser() as tab:
-        for name, path in pages(site).items():
-            for size, (width, height) in SIZES.items():
-                tab.resize(width, height)
-                tab.goto(site.base + path)
-                target = OUT / f"{name}-{size}.png"
-                tab.screenshot(target, full_page=size == "phone", max_height=height)
-                squeeze(target)
-                print(f"{target.relative_to(OUT.parent.parent)}  {path}  "
-                      f"{target.stat().st_size // 1024} KB")
+        shoot(tab, site, pages(site))
+        tab.goto(site.base + "/preferences?lang=ar&next=/")
+        shoot(tab, site, in_arabic(site))
     return 0
+
+
+def shoot(tab, site, named: dict[str, str]) -> None:
+    for name, path in named.items():
+        for size, (width, height) in SIZES.items():
+            tab.resize(width, height)
+            tab.goto(site.base + path)
+            target = OUT / f"{name}-{size}.png"
+            tab.screenshot(target, full_page=size == "phone", max_height=height)
+            squeeze(target)
+            print(f"{target.relative_to(OUT.parent.parent)}  {path}  "
+                  f"{target.stat().st_size // 1024} KB")
 
 
 if __name__ == "__main__":
