@@ -54,6 +54,11 @@ def app(tmp_path, postgres_schema):
         if not postgres_schema:
             db.create_all()
     yield app
+    empty(app, postgres_schema)
+
+
+def empty(app, postgres_schema) -> None:
+    """After a test: PostgreSQL's shared tables emptied for the next; connections closed."""
     with app.app_context():
         db.session.remove()
         if postgres_schema:

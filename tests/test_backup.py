@@ -12,22 +12,19 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url
 
 from clearinghouse import backups, create_app
 from clearinghouse.activity import ActivityEvent
-from clearinghouse.auth.permissions import SYSTEM
 from clearinghouse.database import transaction
 from clearinghouse.extensions import db
 from clearinghouse.feedback import service as feedback
 from clearinghouse.feedback import tallies
 from clearinghouse.feedback.models import Submission, SubmissionAnswer, SubmissionTerm
-from clearinghouse.processes import service as processes
-from tests.conftest import POSTGRES_URL
-from tests.feedback.conftest import QUESTIONS, SECTIONS
+from tests.conftest import POSTGRES_URL, empty_postgres_database
+from tests.feedback.conftest import QUESTIONS, open_consultation_in
 
 WRITERS = 4
 BEFORE = 24  # submissions acknowledged before the backup begins
@@ -45,13 +42,7 @@ postgres_only = pytest.mark.skipif(not POSTGRES_URL, reason="set CLEARINGHOUSE_T
 
 @pytest.fixture
 def consultation(app) -> int:
-    now = datetime.now(UTC)
-    with app.app_context():
-        slug = processes.create_process({"name": "Busy process"}, SYSTEM).slug
-        return feedback.create_consultation({
-            "process": slug, "title": "A popular draft", "sections": SECTIONS,
-            "questions": QUESTIONS, "opens_at": (now - timedelta(days=1)).isoformat(),
-            "closes_at": (now + timedelta(days=1)).isoformat()}, SYSTEM).id
+    return open_consultation_in(app)
 
 
 def nth(n: int) -> dict:
@@ -238,23 +229,6 @@ def libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-@contextmanager
-def restored_database() -> Iterator[str]:
-    """An empty database beside the one under test, named after it; dropped afterwards."""
-    server = make_url(POSTGRES_URL)
-    name = f"{server.database}_restored_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run(*command: str) -> None:
     finished = subprocess.run(command, capture_output=True, text=True, timeout=60,  # noqa: S603
                               check=False)
@@ -270,7 +244,7 @@ def test_a_postgresql_dump_taken_while_people_submit_restores_whole(app, consult
     dump = tmp_path / "clearinghouse.dump"
     facts = backup_under_load(app, consultation, monkeypatch,
                               lambda: run("pg_dump", "-Fc", "-f", str(dump), libpq(POSTGRES_URL)))
-    with restored_database() as uri:
+    with empty_postgres_database("restored") as uri:
         run("pg_restore", "--no-owner", "--single-transaction", "-d", libpq(uri), str(dump))
         restored = restored_app(uri)
         try:

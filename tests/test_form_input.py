@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import text
 
 from clearinghouse import create_app
 from clearinghouse.auth import service as accounts
@@ -30,7 +29,7 @@ from clearinghouse.extensions import db
 from clearinghouse.feedback import service as feedback
 from clearinghouse.issues import service as issues
 from clearinghouse.processes import service as processes
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, empty
 
 ADMIN = "admin@example.org"
 TOO_LARGE, NOT_A_FORM, BAD_REQUEST, INVALID = 413, 415, 400, 422
@@ -103,13 +102,7 @@ def shared(tmp_path_factory, postgres_schema):
                 db.create_all()
         world = build_world(app)
     yield app, world
-    with app.app_context():
-        db.session.remove()
-        if postgres_schema:
-            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
-            with db.engine.begin() as connection:
-                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
+    empty(app, postgres_schema)
 
 
 def everything(app) -> dict[str, list[str]]:

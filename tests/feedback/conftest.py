@@ -105,3 +105,14 @@ def submission() -> dict:
         "comment": "General remarks on spectrum policy.",
         "language": "en", "consent_to_publish": True,
     }
+
+
+def open_consultation_in(app) -> int:
+    """An open consultation made through the services; its id."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        slug = processes.create_process({"name": "Busy process"}, SYSTEM).slug
+        return feedback.create_consultation({
+            "process": slug, "title": "A popular draft", "sections": SECTIONS,
+            "questions": QUESTIONS, "opens_at": (now - timedelta(days=1)).isoformat(),
+            "closes_at": (now + timedelta(days=1)).isoformat()}, SYSTEM).id

@@ -16,7 +16,6 @@ import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import gunicorn as gunicorn_package
@@ -24,13 +23,10 @@ import pytest
 from flask_migrate import upgrade
 
 from clearinghouse import ROOT, create_app
-from clearinghouse.auth.permissions import SYSTEM
 from clearinghouse.extensions import db
-from clearinghouse.feedback import service as feedback
 from clearinghouse.feedback.models import Submission
-from clearinghouse.processes import service as processes
 from tests.conftest import POSTGRES_URL
-from tests.feedback.conftest import QUESTIONS, SECTIONS
+from tests.feedback.conftest import open_consultation_in
 
 SUBMITTERS = 12
 SUBMISSIONS = 120
@@ -56,16 +52,6 @@ def served_app(request, tmp_path):
     yield app, uri
     with app.app_context():
         db.engine.dispose()
-
-
-def open_consultation_in(app) -> int:
-    now = datetime.now(UTC)
-    with app.app_context():
-        slug = processes.create_process({"name": "Busy process"}, SYSTEM).slug
-        return feedback.create_consultation({
-            "process": slug, "title": "A popular draft", "sections": SECTIONS,
-            "questions": QUESTIONS, "opens_at": (now - timedelta(days=1)).isoformat(),
-            "closes_at": (now + timedelta(days=1)).isoformat()}, SYSTEM).id
 
 
 def free_port() -> int:
