@@ -7,6 +7,7 @@ import difflib
 import os
 import re
 import shutil
+import threading
 import uuid
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -244,6 +245,7 @@ class Index:
         self._ensure()
         self._live: tuple[str, index.Index | None] = ("", None)  # opened on first use
         self._kept_searcher: tuple[index.Index | None, Searcher | None] = (None, None)
+        self._reading = threading.RLock()  # see _searcher
         self._masks = _Masks()
         self._related = _Kept(RELATED_KEPT)
 
@@ -367,8 +369,13 @@ class Index:
     def _searcher(self) -> Iterator[Searcher]:
         """The kept searcher while the index is unchanged, and never closed by its user:
         opening one reads every segment (46 ms at 100,000 documents), while checking that
-        it is current reads a directory listing."""
-        yield self._on_live(self._current)[1]
+        it is current reads a directory listing.
+
+        One thread at a time, for threaded servers: a Whoosh searcher reads its files through
+        shared positions (two threads at once unpickle garbage), and replacing it closes it
+        under whoever is still reading (ReaderClosed)."""
+        with self._reading:
+            yield self._on_live(self._current)[1]
 
     def _current(self, live: index.Index) -> Searcher:
         kept_for, kept = self._kept_searcher
