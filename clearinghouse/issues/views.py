@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import i18n, indexing, syndication, vocabulary
 from ..auth.views import current_actor, login_required
-from ..exceptions import InvalidInput
+from ..exceptions import Conflict, InvalidInput
 from ..formdata import one_value_each
 from ..processes import service as processes
 from . import service
@@ -59,6 +59,8 @@ def create():
         issue = service.create_issue(form_values(request.form), current_actor())
     except InvalidInput as error:
         return render_form(values=request.form, errors=error.errors, status=422)
+    except Conflict as error:  # the address is taken: say so beside the field
+        return render_form(values=request.form, errors={"slug": [error.detail]}, status=409)
     return redirect(url_for(".detail", slug=issue.slug), 303)
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from .. import calendars, indexing, syndication, vocabulary
 from ..auth.views import current_actor, login_required
-from ..exceptions import InvalidInput
+from ..exceptions import Conflict, InvalidInput
 from ..issues import service as issues
 from . import assessment, forms, service
 
@@ -84,6 +84,8 @@ def create():
         process = service.create_process(record, current_actor())
     except InvalidInput as error:
         return render_form(values=request.form, errors=error.errors, status=422)
+    except Conflict as error:  # the address made from the name is taken: say so beside it
+        return render_form(values=request.form, errors={"name": [error.detail]}, status=409)
     return redirect(url_for(".detail", slug=process.slug), 303)
 
 

@@ -134,3 +134,15 @@ def test_the_home_page_counts_issues_and_lists_recent_changes(client, issues):
     assert "<strong>1</strong>\n      Internet governance issue</a>" in page
     assert '<a href="/issues/spam">Spam</a>' in page
     assert '<span class="meta">(issue created)</span>' in page
+
+
+def test_an_address_already_taken_is_said_beside_its_field_and_the_form_kept(client, login):
+    login("editor")
+    form = {"csrf_token": csrf_token(client, "/issues/new"), "title": "Spam",
+            "category": "internet_governance", "priority": "medium", "controversy": "medium"}
+    assert client.post("/issues/new", data=form).status_code == 303
+    again = client.post("/issues/new", data={**form, "title": "Spam again", "slug": "spam"})
+    assert again.status_code == 409
+    page = again.get_data(as_text=True)
+    assert 'id="slug-error"' in page and "There is already an issue &#39;spam&#39;." in page
+    assert 'value="Spam again"' in page
