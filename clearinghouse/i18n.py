@@ -59,8 +59,12 @@ def language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
+def zone() -> ZoneInfo:
+    return get_timezone() or ZoneInfo(DEFAULT_TIMEZONE)
+
+
 def timezone_name() -> str:
-    return str(get_timezone() or DEFAULT_TIMEZONE)
+    return str(zone())
 
 
 def direction() -> str:
@@ -87,8 +91,7 @@ def format_datetime(value: datetime | None) -> str:
     """A moment in the reader's language and time zone, with its offset from UTC."""
     if value is None:
         return ""
-    locale, zone = language(), get_timezone() or ZoneInfo(DEFAULT_TIMEZONE)
-    local = value.astimezone(zone)
+    locale, local = language(), value.astimezone(zone())
     offset = get_timezone_gmt(local, "long", locale=locale)
     time = f"{format_time(local, 'short', locale=locale)} {offset}"
     return get_datetime_format("medium", locale=locale).format(
@@ -98,7 +101,7 @@ def format_datetime(value: datetime | None) -> str:
 def format_day(value: date | datetime | None) -> str:
     """A day in the reader's language; a moment's day where the reader is."""
     if isinstance(value, datetime):
-        value = value.astimezone(get_timezone() or ZoneInfo(DEFAULT_TIMEZONE))
+        value = value.astimezone(zone())
     return format_date(value, "medium", locale=language()) if value else ""
 
 
