@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from .phrases import N_, Number, Phrase, Share, Term
+
 MEETS, PARTIAL, FAILS, UNKNOWN = "meets", "partial", "fails", "unknown"
 DIMENSIONS = ("stakeholder_group", "region")
 RULE_KINDS = ("consensus", "rough_consensus", "unilateral", "vote")
@@ -19,9 +21,10 @@ PASS_RULES: Mapping[str, tuple[Fraction, bool]] = {
     "two_thirds": (Fraction(2, 3), False),
     "unanimous": (Fraction(1), False),
 }
-_NEEDED = {"majority": "more than half needed", "three_fifths": "three-fifths needed",
-           "two_thirds": "two-thirds needed", "unanimous": "every vote needed"}
-_DIMENSION_WORDS = {"stakeholder_group": "stakeholder group", "region": "region"}
+_NEEDED = {"majority": Phrase(N_("more than half needed")),
+           "three_fifths": Phrase(N_("three-fifths needed")),
+           "two_thirds": Phrase(N_("two-thirds needed")),
+           "unanimous": Phrase(N_("every vote needed"))}
 
 
 def whole_number(value: object, key: str, minimum: int = 0) -> int:
@@ -42,26 +45,6 @@ def exact_number(value: object, key: str) -> Fraction:
     if number < 0:
         raise ValueError(f"{key}: {value!r} is negative")
     return number
-
-
-def label_of(labels: Mapping[str, str], key: str) -> str:
-    return labels.get(key, key)
-
-
-def join_words(words: Sequence[str], conjunction: str = "and") -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    if len(words) < 2:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
-
-
-def number(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):.4g}"
-
-
-def percent(share: Fraction) -> str:
-    value = share * 100
-    return f"{value.numerator}%" if value.denominator == 1 else f"{float(value):.1f}%"
 
 
 @dataclass(frozen=True)
@@ -85,9 +68,10 @@ class Seat:
 
 @dataclass(frozen=True)
 class Chamber:
-    """A body that votes under `pass_rule`; with no seats it seats the participants."""
+    """A body that votes under `pass_rule`; with no seats it seats the participants. `name`
+    is as the record writes it, or a phrase with its article ("the plenary")."""
 
-    name: str
+    name: str | Phrase
     pass_rule: str
     seats: tuple[Seat, ...] = ()
 
@@ -101,8 +85,16 @@ class Chamber:
         return sum((seat.total for seat in self.seats), Fraction(0))
 
     @property
-    def unit(self) -> str:
-        return "seats" if all(seat.weight == 1 for seat in self.seats) else "votes"
+    def weighted(self) -> bool:
+        """Whether any seat has other than one vote, so that votes are counted, not seats."""
+        return any(seat.weight != 1 for seat in self.seats)
+
+    @property
+    def called(self) -> Phrase:
+        if isinstance(self.name, Phrase):
+            return self.name
+        # Translators: a decision-making body as the record names it, e.g. "the Board".
+        return Phrase(N_("the {name}"), name=self.name)
 
     def weight_of(self, dimension: str, blocs: Iterable[str]) -> Fraction:
         inside = set(blocs)
@@ -139,7 +131,8 @@ class DecisionRule:
         """Build from SPEC's JSON shape, once the schema has checked it; a seat's keys are
         Seat's fields. A bad value still raises a ValueError naming its key."""
         chambers = tuple(
-            Chamber(chamber.get("name") or f"chamber {i + 1}", chamber.get("pass", "majority"),
+            Chamber(chamber.get("name") or Phrase(N_("chamber {number}"), number=i + 1),
+                    chamber.get("pass", "majority"),
                     tuple(Seat(**seat) for seat in chamber.get("seats") or ()))
             for i, chamber in enumerate(data.get("chambers") or ()))
         return cls(data["kind"], chambers, data.get("decider") or {})
@@ -192,12 +185,19 @@ class PrincipleResult:
 
     verdict: str
     score: float
-    findings: tuple[str, ...]
+    phrases: tuple[Phrase, ...]
     blocs: Mapping[str, Mapping[str, BlocPower]] | None = field(default=None, hash=False)
 
+    @property
+    def findings(self) -> tuple[str, ...]:
+        """The findings in English."""
+        return tuple(map(str, self.phrases))
+
     def as_dict(self) -> dict[str, object]:
+        """The findings in English, and as phrases to be read in another language."""
         out: dict[str, object] = {"verdict": self.verdict, "score": self.score,
-                                  "findings": list(self.findings)}
+                                  "findings": list(self.findings),
+                                  "phrases": [phrase.as_dict() for phrase in self.phrases]}
         if self.blocs is not None:
             out["blocs"] = {dim: {bloc: power.as_dict() for bloc, power in powers.items()}
                             for dim, powers in self.blocs.items()}
@@ -210,11 +210,12 @@ def assess_control(rule: DecisionRule | None, participants: Sequence[Seat],
     """P4: can any stakeholder group or region decide without the others?
     `participants` are the participants as seats of weight 1."""
     if rule is None:
-        return _unknown(vocabulary, "No decision rule is recorded, so it is not known who decides.")
+        return _unknown(vocabulary, Phrase(N_(
+            "No decision rule is recorded, so it is not known who decides.")))
     if rule.kind == "rough_consensus":
-        return _unknown(vocabulary, "Decisions are taken by rough consensus, as the chair judges "
-                        "it: who can block depends on that judgement, so it cannot be checked "
-                        "mechanically.")
+        return _unknown(vocabulary, Phrase(N_(
+            "Decisions are taken by rough consensus, as the chair judges it: who can block "
+            "depends on that judgement, so it cannot be checked mechanically.")))
     if rule.kind == "unilateral":
         return _unilateral(rule, vocabulary, labels)
     chambers = _chambers(rule, participants)
@@ -231,9 +232,9 @@ def assess_control(rule: DecisionRule | None, participants: Sequence[Seat],
 def _chambers(rule: DecisionRule, participants: Sequence[Seat]) -> tuple[Chamber, ...]:
     """Consensus is unanimity among the participants; a chamber without seats seats them."""
     if rule.kind == "consensus":
-        return (Chamber("participants", "unanimous", tuple(participants)),)
+        return (Chamber("participants", "unanimous", tuple(participants)),)  # never named
     if not rule.chambers:
-        return (Chamber("plenary", "majority", tuple(participants)),)
+        return (Chamber(Phrase(N_("the plenary")), "majority", tuple(participants)),)
     return tuple(c if c.seats else Chamber(c.name, c.pass_rule, tuple(participants))
                  for c in rule.chambers)
 
@@ -246,9 +247,33 @@ def _verdict(blocs: Mapping[str, Mapping[str, BlocPower]]) -> tuple[str, float]:
     return (MEETS if vetoes == len(powers) else PARTIAL), round(vetoes / len(powers), 4)
 
 
-def _unknown(vocabulary: Mapping[str, Sequence[str]], finding: str) -> PrincipleResult:
+def _unknown(vocabulary: Mapping[str, Sequence[str]], finding: Phrase) -> PrincipleResult:
     blocs = {dim: dict.fromkeys(vocabulary[dim], BlocPower()) for dim in DIMENSIONS}
     return PrincipleResult(UNKNOWN, 0.0, (finding,), blocs)
+
+
+# One sentence per dimension, where another language may not share the words around it.
+_UNSTATED = {
+    "stakeholder_group": N_("The rule does not say which stakeholder group the decider "
+                            "belongs to, so power by stakeholder group is not assessed."),
+    "region": N_("The rule does not say which region the decider belongs to, so power by "
+                 "region is not assessed."),
+}
+_ALONE_UNDER_CONSENSUS = {
+    "stakeholder_group": N_("Every participant comes from {bloc}: under consensus, that "
+                            "stakeholder group can decide alone."),
+    "region": N_("Every participant comes from {bloc}: under consensus, that region can "
+                 "decide alone."),
+}
+_EACH_CAN_BLOCK = {
+    "stakeholder_group": N_("Each stakeholder group with participants can block: {blocs}."),
+    "region": N_("Each region with participants can block: {blocs}."),
+}
+_VOTING_POWER = {
+    "stakeholder_group": N_("Voting power by stakeholder group (normalised Banzhaf index): "
+                            "{shares}."),
+    "region": N_("Voting power by region (normalised Banzhaf index): {shares}."),
+}
 
 
 def _unilateral(rule: DecisionRule, vocabulary: Mapping[str, Sequence[str]],
@@ -256,78 +281,101 @@ def _unilateral(rule: DecisionRule, vocabulary: Mapping[str, Sequence[str]],
     blocs: dict[str, dict[str, BlocPower]] = {}
     decides, unassessed = [], []
     for dim in DIMENSIONS:
-        decider, word = rule.decider.get(dim), _DIMENSION_WORDS[dim]
+        decider = rule.decider.get(dim)
         blocs[dim] = {bloc: BlocPower(bloc == decider, bloc == decider, Fraction(bloc == decider))
                       if decider else BlocPower() for bloc in vocabulary[dim]}
         if decider:
-            decides.append(f"The decision rule names the {label_of(labels, decider)} bloc as "
-                           "the sole decider: it can decide alone.")
+            decides.append(Phrase(N_("The decision rule names the {bloc} bloc as the sole "
+                                     "decider: it can decide alone."),
+                                  bloc=Term.of(labels, decider)))
         else:
-            unassessed.append(f"The rule does not say which {word} the decider belongs to, "
-                              f"so power by {word} is not assessed.")
+            unassessed.append(Phrase(_UNSTATED[dim]))
     return PrincipleResult(FAILS, 0.0, tuple(decides + unassessed), blocs)
 
 
-def _empty_chamber(rule: DecisionRule, chamber: Chamber) -> str:
+def _empty_chamber(rule: DecisionRule, chamber: Chamber) -> Phrase:
     if rule.kind == "consensus":
-        return ("Decisions are taken by consensus, but no participants are recorded, "
-                "so it is not known who can block.")
-    return f"The {chamber.name} has no seats or participants recorded, so no vote can be counted."
+        return Phrase(N_("Decisions are taken by consensus, but no participants are recorded, "
+                         "so it is not known who can block."))
+    return Phrase(N_("No seats or participants are recorded in {chamber}, so no vote can be "
+                     "counted."), chamber=chamber.called)
 
 
-def _opening(rule: DecisionRule, chambers: Sequence[Chamber], participants: Sequence[Seat]) -> str:
+# The opening finding on a vote, by whether unseated chambers seat the participants and
+# whether there is more than one chamber.
+_VOTE_IN = {
+    (False, False): N_("Decisions are taken by vote in {chambers}."),
+    (True, False): N_("Decisions are taken by vote in {chambers}; where no seats are "
+                      "recorded, each participant holds one."),
+    (False, True): N_("Decisions are taken by vote in {chambers}; a decision must pass in "
+                      "every chamber."),
+    (True, True): N_("Decisions are taken by vote in {chambers}; where no seats are recorded, "
+                     "each participant holds one; a decision must pass in every chamber."),
+}
+
+
+def _opening(rule: DecisionRule, chambers: Sequence[Chamber],
+             participants: Sequence[Seat]) -> Phrase:
     if rule.kind == "consensus":
         count = sum(seat.count for seat in participants)
-        return f"Decisions are taken by consensus: each of the {count} participants can block."
-    parts = [f"the {c.name} ({number(c.total)} {c.unit}, {_NEEDED[c.pass_rule]})" for c in chambers]
-    seated = ("; where no seats are recorded, each participant holds one"
-              if not rule.chambers or not all(c.seats for c in rule.chambers) else "")
-    every = "; a decision must pass in every chamber" if len(chambers) > 1 else ""
-    return f"Decisions are taken by vote in {join_words(parts)}{seated}{every}."
+        return Phrase(N_("Decisions are taken by consensus: each of the {count} participants "
+                         "can block."), count=count)
+    described = tuple(
+        Phrase(N_("{chamber} ({total} votes, {needed})") if c.weighted
+               else N_("{chamber} ({total} seats, {needed})"),
+               chamber=c.called, total=Number(c.total), needed=_NEEDED[c.pass_rule])
+        for c in chambers)
+    seated = not rule.chambers or not all(c.seats for c in rule.chambers)
+    return Phrase(_VOTE_IN[seated, len(chambers) > 1], chambers=described)
 
 
 def _bloc_findings(rule: DecisionRule, chambers: Sequence[Chamber], dim: str,
-                   powers: Mapping[str, BlocPower], labels: Mapping[str, str]) -> list[str]:
+                   powers: Mapping[str, BlocPower], labels: Mapping[str, str]) -> list[Phrase]:
     absent = [b for b in powers if all(c.weight_of(dim, {b}) == 0 for c in chambers)]
     present = [b for b in powers if b not in absent]
     if rule.kind == "consensus":
-        findings = [_consensus_finding(dim, [label_of(labels, b) for b in present])]
+        findings = [_consensus_finding(dim, [Term.of(labels, b) for b in present])]
     else:
-        findings = [_vote_finding(chambers, dim, b, set(powers), powers[b], label_of(labels, b))
+        findings = [_vote_finding(chambers, dim, b, set(powers), powers[b], Term.of(labels, b))
                     for b in present]
     if absent:
-        names = join_words([label_of(labels, b) for b in absent])
-        findings.append(f"No participants come from {names}, so they cannot block."
-                        if rule.kind == "consensus" else f"{names} hold no seats, so they "
-                        "cannot block.")
+        names = tuple(Term.of(labels, b) for b in absent)
+        findings.append(
+            Phrase(N_("No participants come from {blocs}, so they cannot block."), blocs=names)
+            if rule.kind == "consensus" else
+            Phrase(N_("{blocs} hold no seats, so they cannot block."), blocs=names))
     if rule.kind == "vote":
-        shares = [f"{label_of(labels, b)} {percent(powers[b].banzhaf or Fraction(0))}"
-                  for b in present if powers[b].banzhaf]
-        findings.append(f"Voting power by {_DIMENSION_WORDS[dim]} (normalised Banzhaf index): "
-                        f"{join_words(shares)}.")
+        shares = tuple(Phrase(N_("{bloc} {share}"), bloc=Term.of(labels, b),
+                              share=Share(powers[b].banzhaf or Fraction(0)))
+                       for b in present if powers[b].banzhaf)
+        findings.append(Phrase(_VOTING_POWER[dim], shares=shares))
     return findings
 
 
-def _consensus_finding(dim: str, present: Sequence[str]) -> str:
+def _consensus_finding(dim: str, present: Sequence[Term]) -> Phrase:
     if len(present) == 1:
-        return (f"Every participant comes from {present[0]}: under consensus, that "
-                f"{_DIMENSION_WORDS[dim]} can decide alone.")
-    return f"Each {_DIMENSION_WORDS[dim]} with participants can block: {join_words(present)}."
+        return Phrase(_ALONE_UNDER_CONSENSUS[dim], bloc=present[0])
+    return Phrase(_EACH_CAN_BLOCK[dim], blocs=tuple(present))
 
 
 def _vote_finding(chambers: Sequence[Chamber], dim: str, bloc: str, everyone: set[str],
-                  power: BlocPower, label: str) -> str:
+                  power: BlocPower, label: Term) -> Phrase:
     if power.controls:
-        return f"The {label} bloc holds {_holdings(chambers, dim, {bloc})}: it can decide alone."
+        return Phrase(N_("The {bloc} bloc holds {holdings}: it can decide alone."),
+                      bloc=label, holdings=_holdings(chambers, dim, {bloc}))
     others = everyone - {bloc}
     if power.veto:
         short = [c for c in chambers if not c.passes(c.weight_of(dim, others))][:1]
-        return (f"Without the {label} bloc, the others hold {_holdings(short, dim, others)}: "
-                "it can block.")
-    return (f"Without the {label} bloc, the others hold {_holdings(chambers, dim, others)}: "
-            "it can be outvoted.")
+        return Phrase(N_("Without the {bloc} bloc, the others hold {holdings}: it can block."),
+                      bloc=label, holdings=_holdings(short, dim, others))
+    return Phrase(N_("Without the {bloc} bloc, the others hold {holdings}: it can be "
+                     "outvoted."), bloc=label, holdings=_holdings(chambers, dim, others))
 
 
-def _holdings(chambers: Sequence[Chamber], dim: str, blocs: set[str]) -> str:
-    return join_words([f"{number(c.weight_of(dim, blocs))} of {number(c.total)} {c.unit} in the "
-                       f"{c.name} ({_NEEDED[c.pass_rule]})" for c in chambers])
+def _holdings(chambers: Sequence[Chamber], dim: str, blocs: set[str]) -> tuple[Phrase, ...]:
+    return tuple(
+        Phrase(N_("{held} of {total} votes in {chamber} ({needed})") if c.weighted
+               else N_("{held} of {total} seats in {chamber} ({needed})"),
+               held=Number(c.weight_of(dim, blocs)), total=Number(c.total), chamber=c.called,
+               needed=_NEEDED[c.pass_rule])
+        for c in chambers)

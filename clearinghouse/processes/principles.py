@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
+from .phrases import N_, Days, Phrase, Share, Term, join_words
 from .power import (
     DIMENSIONS,
     FAILS,
@@ -19,9 +20,6 @@ from .power import (
     Seat,
     assess_control,
     exact_number,
-    join_words,
-    label_of,
-    percent,
     whole_number,
 )
 
@@ -211,21 +209,28 @@ def check_stakeholders(participants: Sequence[Participant], profile: Profile,
     counts = _tally(participants, "stakeholder_group", groups)
     total = sum(counts.values())
     if total == 0:
-        return PrincipleResult(UNKNOWN, 0.0, ("No participants are recorded, so participation "
-                                              "by stakeholder group cannot be judged.",))
+        return PrincipleResult(UNKNOWN, 0.0, (Phrase(N_(
+            "No participants are recorded, so participation by stakeholder group cannot be "
+            "judged.")),))
     least = profile.min_per_group
     short = [g for g in groups if counts[g] < least]
     enough = len(groups) - len(short)
     verdict = MEETS if not short else PARTIAL if 2 * enough >= len(groups) else FAILS
-    findings = [f"Participants by stakeholder group ({total} in all): "
-                f"{_breakdown(counts, labels)}."]
+    findings = [Phrase(N_("Participants by stakeholder group ({total} in all): {counts}."),
+                       total=total, counts=_breakdown(counts, labels))]
     if short:
-        counted = join_words([f"{label_of(labels, g)} ({counts[g]})" for g in short])
-        findings.append(f"Too few participants from {counted}: the "
-                        f"profile asks for at least {least} from every stakeholder group.")
-    findings += [f"The {label_of(labels, g)} group has {counts[g]} of {total} participants "
-                 f"({percent(Fraction(counts[g], total))}), more than the "
-                 f"{percent(profile.dominance_share)} at which one group dominates."
+        findings.append(Phrase(
+            N_("Too few participants from {groups}: the profile asks for at least {least} "
+               "from every stakeholder group."),
+            # Translators: a stakeholder group and its number of participants.
+            groups=tuple(Phrase(N_("{group} ({count})"), group=Term.of(labels, g),
+                                count=counts[g]) for g in short),
+            least=least))
+    findings += [Phrase(N_("The {group} group has {count} of {total} participants ({share}), "
+                           "more than the {limit} at which one group dominates."),
+                        group=Term.of(labels, g), count=counts[g], total=total,
+                        share=Share(Fraction(counts[g], total)),
+                        limit=Share(profile.dominance_share))
                  for g in groups if Fraction(counts[g], total) > profile.dominance_share]
     score = sum(min(Fraction(counts[g], least), Fraction(1)) for g in groups) / len(groups)
     return PrincipleResult(verdict, round(float(score), 4), tuple(findings))
@@ -237,56 +242,64 @@ def check_global(participants: Sequence[Participant], profile: Profile,
     counts = _tally(participants, "region", regions)
     total = sum(counts.values())
     if total == 0:
-        return PrincipleResult(UNKNOWN, 0.0, ("No participants are recorded, so representation "
-                                              "across regions cannot be judged.",))
+        return PrincipleResult(UNKNOWN, 0.0, (Phrase(N_(
+            "No participants are recorded, so representation across regions cannot be "
+            "judged.")),))
     least = profile.min_region_share
     shares = {r: Fraction(counts[r], total) for r in regions}
     present = [r for r in regions if counts[r]]
     below = [r for r in present if shares[r] < least]
     absent = [r for r in regions if not counts[r]]
     verdict = MEETS if not (below or absent) else PARTIAL if len(present) >= 3 else FAILS
-    findings = [f"Participants by region ({total} in all): {_breakdown(counts, labels)}."]
-    findings += [f"{label_of(labels, r)} has {counts[r]} of {total} participants "
-                 f"({percent(shares[r])}); the profile asks for at least {percent(least)} "
-                 "from every region." for r in below]
+    findings = [Phrase(N_("Participants by region ({total} in all): {counts}."),
+                       total=total, counts=_breakdown(counts, labels))]
+    findings += [Phrase(N_("{region} has {count} of {total} participants ({share}); the "
+                           "profile asks for at least {least} from every region."),
+                        region=Term.of(labels, r), count=counts[r], total=total,
+                        share=Share(shares[r]), least=Share(least)) for r in below]
     if absent:
-        names = join_words([label_of(labels, r) for r in absent])
-        findings.append(f"No participants come from {names}.")
+        findings.append(Phrase(N_("No participants come from {regions}."),
+                               regions=tuple(Term.of(labels, r) for r in absent)))
     if verdict == FAILS:
-        findings.append(f"Only {len(present)} of {len(regions)} regions take part: a forum of "
-                        "limited geographical reach.")
+        findings.append(Phrase(N_("Only {present} of {total} regions take part: a forum of "
+                                  "limited geographical reach."),
+                               present=len(present), total=len(regions)))
     findings.append(_developing_share(participants, total))
     reach = [min(shares[r] / least, Fraction(1)) if least else Fraction(bool(counts[r]))
              for r in regions]
     return PrincipleResult(verdict, round(float(sum(reach) / len(regions)), 4), tuple(findings))
 
 
-def _developing_share(participants: Sequence[Participant], total: int) -> str:
+def _developing_share(participants: Sequence[Participant], total: int) -> Phrase:
     known = sum(p.count for p in participants if p.developing is not None)
     if known == 0:
-        return ("No participant's country is recorded, so the share from developing countries "
-                "is unknown.")
+        return Phrase(N_("No participant's country is recorded, so the share from developing "
+                         "countries is unknown."))
     developing = sum(p.count for p in participants if p.developing)
-    share = f"{developing} of {known} participants ({percent(Fraction(developing, known))})"
+    share = Share(Fraction(developing, known))
     if known == total:
-        return f"{share} come from developing countries."
-    return (f"{share} whose country is recorded come from developing countries; "
-            f"{total - known} are recorded by region only.")
+        return Phrase(N_("{count} of {known} participants ({share}) come from developing "
+                         "countries."), count=developing, known=known, share=share)
+    return Phrase(N_("{count} of {known} participants ({share}) whose country is recorded "
+                     "come from developing countries; {unknown} are recorded by region only."),
+                  count=developing, known=known, share=share, unknown=total - known)
 
 
 # Each P2 check: what it is called when met, and the finding when it is not.
 _CHECKS = {
-    "modalities": ("modalities", "The modalities (how the process works and how to take "
-                   "part) are not documented."),
-    "aim": ("aim", "The aim or purpose of the process is not documented."),
-    "significance": ("significance", "The significance of the process is not documented."),
-    "notice": ("timely notice", ""),  # the notice findings say which events fall short
-    "records": ("published records", "No minutes or outcome documents are published."),
-    "participation": ("open or remote participation", "Participation is neither open nor "
-                      "remote."),
-    "fee": ("no fee barrier", "Taking part costs a fee and no waiver is offered."),
-    "recourse": ("a recourse route", "No recourse or complaints route is published."),
-    "answers": ("answers to feedback", "No answers to public feedback are published."),
+    # Translators: the names of the transparency checks are listed after "are met:".
+    "modalities": (N_("modalities"), N_("The modalities (how the process works and how to "
+                                        "take part) are not documented.")),
+    "aim": (N_("aim"), N_("The aim or purpose of the process is not documented.")),
+    "significance": (N_("significance"), N_("The significance of the process is not "
+                                            "documented.")),
+    "notice": (N_("timely notice"), ""),  # the notice findings say which events fall short
+    "records": (N_("published records"), N_("No minutes or outcome documents are published.")),
+    "participation": (N_("open or remote participation"), N_("Participation is neither open "
+                                                             "nor remote.")),
+    "fee": (N_("no fee barrier"), N_("Taking part costs a fee and no waiver is offered.")),
+    "recourse": (N_("a recourse route"), N_("No recourse or complaints route is published.")),
+    "answers": (N_("answers to feedback"), N_("No answers to public feedback are published.")),
 }
 
 
@@ -307,42 +320,69 @@ def check_transparency(facts: ProcessFacts, profile: Profile) -> PrincipleResult
         verdict = FAILS
     else:
         verdict = MEETS if all(essential) and 2 * sum(rest) > len(rest) else PARTIAL
-    findings = [f"{len(met)} of {len(checks)} transparency checks are met"
-                + (f": {join_words([_CHECKS[key][0] for key in met])}." if met else ".")]
-    findings += [_CHECKS[key][1] for key, ok in checks.items() if not ok and _CHECKS[key][1]]
+    if met:
+        findings = [Phrase(N_("{count} of {total} transparency checks are met: {checks}."),
+                           count=len(met), total=len(checks),
+                           checks=tuple(Phrase(_CHECKS[key][0]) for key in met))]
+    else:
+        findings = [Phrase(N_("None of the {total} transparency checks is met."),
+                           total=len(checks))]
+    findings += [Phrase(_CHECKS[key][1]) for key, ok in checks.items()
+                 if not ok and _CHECKS[key][1]]
     score = round(len(met) / len(checks), 4)
     return PrincipleResult(verdict, score, tuple(findings + notice_findings))
 
 
-def _notice(events: Sequence[Event], least: int) -> tuple[bool, list[str]]:
+def _notice(events: Sequence[Event], least: int) -> tuple[bool, list[Phrase]]:
     """Whether every meeting and deadline had `least` days' notice, and why."""
     timed = [event for event in events if event.kind in NOTICE_KINDS]
     if not timed:
-        return True, ["No meetings or consultation deadlines are recorded, so no notice "
-                      "falls short."]
+        return True, [Phrase(N_("No meetings or consultation deadlines are recorded, so no "
+                                "notice falls short."))]
     findings = [finding for event in timed if (finding := _short_notice(event, least))]
     if findings:
         return False, findings
     shortest = min(event.notice_days or 0 for event in timed)
-    return True, [f"Every meeting and deadline ({len(timed)}) was announced at least "
-                  f"{_days(least)} ahead; the shortest notice was {_days(shortest)}."]
+    return True, [Phrase(N_("Every meeting and deadline ({count}) was announced at least "
+                            "{least} ahead; the shortest notice was {shortest}."),
+                         count=len(timed), least=Days(least), shortest=Days(shortest))]
 
 
-def _short_notice(event: Event, least: int) -> str | None:
-    days, name = event.notice_days, f'The {event.kind} "{event.title}"'
+# By the kind of event and what is wrong with its notice.
+_SHORT_NOTICE = {
+    ("meeting", "unannounced"): N_('The meeting "{title}" has no recorded announcement date, '
+                                   "so its notice is unknown."),
+    ("meeting", "unstarted"): N_('The meeting "{title}" has no recorded start, so its notice '
+                                 "is unknown."),
+    ("meeting", "short"): N_('The meeting "{title}" was announced {days} ahead (on '
+                             "{announced}, for {starts}); the profile asks for at least "
+                             "{least}."),
+    ("meeting", "late"): N_('The meeting "{title}" was announced {days} after it began (on '
+                            "{announced}, for {starts}); the profile asks for at least "
+                            "{least} ahead."),
+    ("deadline", "unannounced"): N_('The deadline "{title}" has no recorded announcement '
+                                    "date, so its notice is unknown."),
+    ("deadline", "unstarted"): N_('The deadline "{title}" has no recorded date, so its notice '
+                                  "is unknown."),
+    ("deadline", "short"): N_('The deadline "{title}" was announced {days} ahead (on '
+                              "{announced}, for {starts}); the profile asks for at least "
+                              "{least}."),
+    ("deadline", "late"): N_('The deadline "{title}" was announced {days} after it had passed '
+                             "(on {announced}, for {starts}); the profile asks for at least "
+                             "{least} ahead."),
+}
+
+
+def _short_notice(event: Event, least: int) -> Phrase | None:
+    days = event.notice_days
     if days is None:
-        missing = "announcement date" if event.announced_on is None else "start"
-        return f"{name} has no recorded {missing}, so its notice is unknown."
+        missing = "unannounced" if event.announced_on is None else "unstarted"
+        return Phrase(_SHORT_NOTICE[event.kind, missing], title=event.title)
     if days >= least:
         return None
-    ahead = f"{_days(days)} ahead" if days >= 0 else f"{_days(-days)} after it began"
-    return (f"{name} was announced {ahead} (on {event.announced_on}, for "
-            f"{_day(event.starts_at or event.announced_on)}); the profile asks for at least "
-            f"{least}.")
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+    return Phrase(_SHORT_NOTICE[event.kind, "short" if days >= 0 else "late"],
+                  title=event.title, days=Days(abs(days)), announced=event.announced_on,
+                  starts=_day(event.starts_at or event.announced_on), least=Days(least))
 
 
 def _tally(participants: Sequence[Participant], dimension: str,
@@ -353,5 +393,7 @@ def _tally(participants: Sequence[Participant], dimension: str,
     return counts
 
 
-def _breakdown(counts: Mapping[str, int], labels: Mapping[str, str]) -> str:
-    return ", ".join(f"{label_of(labels, bloc)} {count}" for bloc, count in counts.items())
+def _breakdown(counts: Mapping[str, int], labels: Mapping[str, str]) -> tuple[Phrase, ...]:
+    # Translators: a stakeholder group or region and its number of participants.
+    return tuple(Phrase(N_("{bloc} {count}"), bloc=Term.of(labels, bloc), count=count)
+                 for bloc, count in counts.items())

@@ -159,7 +159,7 @@ def test_p2_needs_at_least_the_profiles_notice_before_every_deadline(notice_days
 def test_p2_short_notice_finding_cites_the_dates_and_the_profile():
     findings = run(transparent((deadline(12),))).principles["transparency"].findings
     assert ('The deadline "Open consultation deadline" was announced 12 days ahead (on '
-            "2026-01-05, for 2026-01-17); the profile asks for at least 30.") in findings
+            "2026-01-05, for 2026-01-17); the profile asks for at least 30 days.") in findings
 
 
 def test_p2_a_meeting_with_no_announcement_date_has_unknown_notice_and_falls_short():
