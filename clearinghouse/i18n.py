@@ -109,8 +109,12 @@ def number(value) -> str:
     return "" if value is None else format_decimal(value, locale=language())
 
 
-def percent(share: float | None) -> str:
-    return "" if share is None else format_percent(share, locale=language())
+def percent(share: float | None, decimals: int = 0) -> str:
+    """`share` as a percentage, with up to `decimals` decimal places."""
+    if share is None:
+        return ""
+    return format_percent(round(share, decimals + 2), locale=language(),
+                          decimal_quantization=not decimals)
 
 
 def localised(record, field: str) -> str:

@@ -66,7 +66,9 @@ TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         ("region", "UN regional group (data/regions.json)."),
         ("count", "How many participants the row stands for."))),
     "assessments": ("Every stored assessment of a process against the four principles; the "
-                    "JSON also has each one's full findings (result).", (
+                    "JSON also has each one's full findings (result): each finding in English "
+                    "and as a message with its values (phrases), which the site's catalogues "
+                    "translate.", (
         ("id", "The assessment's number."),
         ("process", "The process's slug."),
         ("assessed_at", "When it was assessed."),
@@ -146,7 +148,8 @@ def readme(log: dict) -> str:
         f"`{JSON_NAME}` holds the whole public dataset (format `{FORMAT}`, version {VERSION}):",
         "UTF-8 JSON with one list per kind of record, ordered by id, and `log`, the number of",
         "events and the newest hash. Processes there also list their participants, and",
-        "assessments carry their full findings (`result`). Times are ISO 8601 in UTC.",
+        "assessments carry their full findings (`result`), each in English and as a message",
+        "with its values (`phrases`) for other languages. Times are ISO 8601 in UTC.",
         "The CSV files hold the same records, one file per kind (RFC 4180, UTF-8, a header",
         "row). Lists and objects inside a cell are compact JSON; a cell that would start",
         "with = + - @, a tab or a carriage return starts with an apostrophe, so that",

@@ -6,7 +6,7 @@ from ..activity import ActivityEventSchema
 from ..api import created, json_object, page_response
 from ..auth.views import current_actor
 from . import service
-from .schemas import ProcessSchema
+from .schemas import AssessmentSchema, ProcessSchema
 
 bp = Blueprint("processes_api", __name__, url_prefix="/api/v1")
 
@@ -88,7 +88,7 @@ def assessment(slug):
       responses:
         200: {description: The assessment, content: {application/json: {schema: AssessmentSchema}}}
     """
-    return jsonify(service.latest_assessment(slug))
+    return jsonify(AssessmentSchema().dump(service.latest_assessment(slug)))
 
 
 @bp.get("/processes/<slug>/history")
@@ -118,4 +118,4 @@ def assess():
       responses:
         200: {description: The assessment, content: {application/json: {schema: AssessmentSchema}}}
     """
-    return jsonify(service.assess_draft(json_object()))
+    return jsonify(AssessmentSchema().dump(service.assess_draft(json_object())))

@@ -4,11 +4,13 @@ A record is a process in the shape ProcessInput loads, so a stored process and a
 posted draft are assessed by the same code.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
+from babel.lists import format_list
+from flask_babel import gettext, ngettext
 from sqlalchemy.orm import Session
 
-from .. import activity, vocabulary
+from .. import activity, i18n, vocabulary
 from ..auth.permissions import Actor
 from ..extensions import db
 from ..types import utcnow
@@ -87,3 +89,36 @@ def store(session: Session, process: Process, record: dict, actor: Actor,
         activity.record(session, actor, "verdict_changed", subject, verdicts(previous.result),
                         verdicts(result))
     return row
+
+
+def findings(result: dict) -> list[str]:
+    """A principle's findings in the reader's language; in English for an assessment
+    stored before findings were kept as phrases too."""
+    if "phrases" not in result:
+        return result["findings"]
+    return [read(phrase) for phrase in result["phrases"]]
+
+
+def read(value) -> str:
+    """A phrase or one of its values, as `phrases.encode` stored it, in the reader's
+    language."""
+    match value:
+        case {"message": message, "values": values}:
+            return gettext(message).format(**{name: read(v) for name, v in values.items()})
+        case {"term": key}:
+            return gettext(LABELS[key])
+        case {"share": share}:
+            return i18n.percent(share, decimals=1)
+        case {"days": count}:
+            return ngettext("%(num)s day", "%(num)s days", count)
+        case {"number": amount}:
+            return i18n.number(amount)
+        case {"date": day}:
+            return i18n.format_day(date.fromisoformat(day))
+        case list():
+            return format_list([read(item) for item in value], locale=i18n.language())
+        case int():
+            return i18n.number(value)
+        case str():  # a record's own words, isolated from the sentence's direction
+            return f"\u2068{value}\u2069"
+    return str(value)

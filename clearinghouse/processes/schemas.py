@@ -208,7 +208,9 @@ class BlocSchema(Schema):
 class PrincipleSchema(Schema):
     verdict = fields.String(metadata={"enum": ["meets", "partial", "fails", "unknown"]})
     score = fields.Float()
-    findings = fields.List(fields.String())
+    findings = fields.List(fields.String(), metadata={
+        "description": "Plain-language sentences in English, each citing the data it rests "
+                       "on; the site shows them in the reader's language."})
     blocs = fields.Dict(keys=fields.String(), values=fields.Dict(
         keys=fields.String(), values=fields.Nested(BlocSchema)))
 

@@ -14,6 +14,7 @@ from . import assessment, forms, service
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 HISTORY_ON_PAGE = 20
+bp.add_app_template_global(assessment.findings)
 
 
 @bp.get("")

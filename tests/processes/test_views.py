@@ -21,8 +21,10 @@ def registered(app, record):
 
 
 def text(response) -> str:
-    """The page as a reader sees it: entities decoded, runs of white space as one space."""
-    return " ".join(unescape(response.get_data(as_text=True)).split())
+    """The page as a reader sees it: entities decoded, runs of white space as one space,
+    the invisible marks that isolate a record's words from the sentence's direction gone."""
+    page = unescape(response.get_data(as_text=True)).translate({0x2068: None, 0x2069: None})
+    return " ".join(page.split())
 
 
 def form(**fields) -> dict:
