@@ -185,6 +185,7 @@ def test_the_check_page_reads_a_draft_in_arabic(client):
         **form(), "csrf_token": csrf_token(client, "/processes/check")})
     assert page.status_code == 200
     assert "each of the 20 participants can block" not in text(page)
+    assert "يستطيع كل مشارك من المشاركين البالغ عددهم 20 منع القرار" in text(page)
 
 
 def test_the_api_keeps_findings_as_english_sentences(client, registered):
