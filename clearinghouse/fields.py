@@ -46,7 +46,8 @@ class Country(fields.String):
         if code == "":
             raise ValidationError(gettext("Choose a country."))
         if code not in vocabulary.COUNTRIES:
-            raise ValidationError(f"'{value}' is not an ISO 3166-1 alpha-2 country code.")
+            raise ValidationError(gettext("'%(value)s' is not an ISO 3166-1 alpha-2 country "
+                                          "code.", value=value))
         return code
 
 
@@ -57,9 +58,8 @@ class Slug(fields.String):
     @staticmethod
     def check(value: str) -> None:
         if not SLUG.match(value):
-            raise ValidationError(
-                f"'{value}' is not a slug: use lower-case letters, digits and single hyphens."
-            )
+            raise ValidationError(gettext("'%(value)s' is not a slug: use lower-case letters, "
+                                          "digits and single hyphens.", value=value))
 
 
 # In the reader's language, as a form shows it; marshmallow fills in {min} and {max}.
@@ -104,7 +104,8 @@ class Moment(fields.AwareDateTime):
 
     def check(self, value: datetime) -> None:
         if not self.EARLIEST <= value < self.LATEST:
-            raise ValidationError("Give a time from 1900 to 2999, with its time zone.")
+            raise ValidationError(gettext("Give a time from 1900 to 2999, with its time "
+                                          "zone."))
 
 
 def term_list(terms: Mapping, noun: str, **kwargs) -> fields.List:
@@ -117,7 +118,8 @@ class Language(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         code = super()._deserialize(value, attr, data, **kwargs).strip().lower()
         if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
-            raise ValidationError(f"'{value}' is not an ISO 639-1 language code.")
+            raise ValidationError(gettext("'%(value)s' is not an ISO 639-1 language code.",
+                                          value=value))
         return code
 
 

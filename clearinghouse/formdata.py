@@ -5,6 +5,7 @@ from collections.abc import Collection
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
@@ -86,6 +87,7 @@ def record_number(form: MultiDict, name: str, *, required: bool = True) -> int |
         return None
     number = whole_number(text)
     if number is None:
-        message = f"'{text[:40]}' is not a record's number." if text else "Give a number."
+        message = (gettext("'%(text)s' is not a record's number.", text=text[:40]) if text
+                   else gettext("Give a number."))
         raise InvalidInput(f"{name}: {message}", {name: [message]})
     return number

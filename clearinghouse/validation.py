@@ -3,9 +3,27 @@
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError
 
 from .exceptions import InvalidInput
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalogues; it is translated where it is shown."""
+    return message
+
+
+# Marshmallow's own messages for a value of the wrong kind, as it writes them, so that the
+# catalogues carry them and `flatten` gives them in the reader's language.
+LIBRARY_MESSAGES = frozenset((
+    N_("Missing data for required field."), N_("Field may not be null."),
+    N_("Invalid value."), N_("Invalid type."), N_("Not a valid string."),
+    N_("Not a valid integer."), N_("Not a valid number."), N_("Number too large."),
+    N_("Not a valid boolean."), N_("Not a valid list."), N_("Not a valid mapping type."),
+    N_("Not a valid URL."), N_("Not a valid email address."), N_("Not a valid date."),
+    N_("Not a valid datetime."), N_("Not a valid aware datetime."),
+))
 
 
 class InputSchema(Schema):
@@ -49,7 +67,8 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
         return flat
     if isinstance(messages, str):
         messages = [messages]
-    return {prefix or "_schema": [str(message) for message in messages]}
+    return {prefix or "_schema": [gettext(message) if message in LIBRARY_MESSAGES
+                                  else str(message) for message in messages]}
 
 
 def summarise(errors: dict[str, list[str]]) -> str:

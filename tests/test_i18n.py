@@ -167,3 +167,32 @@ def test_a_bad_translation_in_the_form_is_shown_beside_the_field(client, login):
     assert response.status_code == 422
     assert "In other languages" in response.get_data(as_text=True)
     assert client.get("/api/v1/issues").json["total"] == 0
+
+
+def field_errors(response) -> list[str]:
+    page = response.get_data(as_text=True)
+    return [line.split("</strong>", 1)[1].removesuffix("</p>").strip()
+            for line in page.splitlines() if 'class="field-error"' in line]
+
+
+def test_what_to_fix_in_a_form_is_said_in_the_readers_language(client, login):
+    login("editor")
+    form = {"csrf_token": csrf_token(client, "/issues/new"), "title": "Spam",
+            "slug": "Bad Slug", "category": "internet_governance", "priority": "medium",
+            "controversy": "medium", "aspects": "x" * 5}
+    english = field_errors(client.post("/issues/new", data=form))
+    french = field_errors(client.post("/issues/new", data=form,
+                                      headers={"Accept-Language": "fr"}))
+    assert english == ["&#39;Bad Slug&#39; is not a slug: use lower-case letters, digits and "
+                       "single hyphens."]
+    assert len(french) == 1 and "Bad Slug" in french[0] and "slug:" not in french[0]
+    assert client.get("/api/v1/issues").json["total"] == 0
+
+
+def test_the_validation_librarys_own_messages_are_translated_too(client, token_for):
+    sent, editor = {**ISSUE, "title": 42}, token_for("editor")
+    english = client.post("/api/v1/issues", json=sent, headers=editor)
+    russian = client.post("/api/v1/issues", json=sent, headers={**editor, "Accept-Language": "ru"})
+    assert english.status_code == russian.status_code == 422
+    assert english.json["errors"]["title"] == ["Not a valid string."]
+    assert russian.json["errors"]["title"] not in (["Not a valid string."], [""])

@@ -4,6 +4,7 @@ import re
 from datetime import UTC
 
 from flask import url_for
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from .. import vocabulary
@@ -33,12 +34,12 @@ class QuestionInput(InputSchema):
     def options_fit_the_kind(self, data: dict, **kwargs) -> None:
         options = data.get("options", [])
         if data.get("kind") in CHOICE_KINDS and len(set(options)) < 2:
-            raise ValidationError("Give at least two different options.", "options")
+            raise ValidationError(gettext("Give at least two different options."), "options")
         if data.get("kind") not in CHOICE_KINDS and options:
-            raise ValidationError("Only single and multiple choice questions have options.",
-                                  "options")
+            raise ValidationError(gettext("Only single and multiple choice questions have "
+                                          "options."), "options")
         if len(set(options)) != len(options):
-            raise ValidationError("Each option may appear once.", "options")
+            raise ValidationError(gettext("Each option may appear once."), "options")
 
 
 class ConsultationInput(InputSchema):
@@ -58,11 +59,12 @@ class ConsultationInput(InputSchema):
     @validates_schema
     def consistent(self, data: dict, **kwargs) -> None:
         if "opens_at" in data and "closes_at" in data and data["closes_at"] <= data["opens_at"]:
-            raise ValidationError("It must close after it opens.", "closes_at")
+            raise ValidationError(gettext("It must close after it opens."), "closes_at")
         for field, key in (("sections", "ref"), ("questions", "id")):
             keys = [item[key] for item in data.get(field, [])]
             if len(set(keys)) != len(keys):
-                raise ValidationError(f"Each {key} may appear once.", field)
+                # Translators: %(key)s is the name of a field, "ref" or "id", as written.
+                raise ValidationError(gettext("Each %(key)s may appear once.", key=key), field)
 
     @post_load
     def in_utc(self, data: dict, **kwargs) -> dict:
@@ -265,7 +267,7 @@ class ResponseInput(InputSchema):
     @validates_schema
     def answers_one_thing(self, data: dict, **kwargs) -> None:
         if (data.get("submission_id") is None) == (not data.get("theme")):
-            raise ValidationError("Answer either one submission or one theme.", "theme")
+            raise ValidationError(gettext("Answer either one submission or one theme."), "theme")
 
 
 def count_map(keys: fields.Field) -> fields.Dict:

@@ -6,6 +6,7 @@ as up to three chambers, each with a grid of seats.
 
 import re
 
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from .. import i18n, vocabulary
@@ -80,8 +81,10 @@ def grid(form: MultiDict, prefix: str, errors: dict) -> list[tuple[str, str, int
         text = form.get(name, "").strip() or "0"
         count = whole_number(text)
         if count is None:
-            errors.setdefault(prefix, []).append(
-                f"'{text[:40]}' for {group} in {region} is not a whole number.")
+            errors.setdefault(prefix, []).append(gettext(
+                "'%(text)s' for %(group)s in the %(region)s is not a whole number.",
+                text=text[:40], group=gettext(vocabulary.STAKEHOLDER_GROUPS[group].label),
+                region=gettext(vocabulary.REGIONS[region].label)))
             continue
         if count:
             counts.append((group, region, count))

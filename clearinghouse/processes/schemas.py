@@ -3,10 +3,12 @@
 from datetime import UTC
 
 from flask import url_for
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from .. import vocabulary
 from ..fields import Country, Flag, Language, Moment, Slug, Term, Text, in_languages
+from ..i18n import country_name
 from ..pagination import ListArgs, page_schema
 from ..validation import InputSchema, Partial
 
@@ -34,7 +36,8 @@ class EventInput(InputSchema):
         data["starts_at"] = data["starts_at"].astimezone(UTC)
         announced = data["announced_on"]
         if announced is not None and announced > data["starts_at"].date():
-            raise ValidationError("It cannot be announced after it starts.", "announced_on")
+            raise ValidationError(gettext("It cannot be announced after it starts."),
+                                  "announced_on")
         return data
 
 
@@ -58,11 +61,14 @@ class ParticipantInput(InputSchema):
     @post_load
     def derive_region(self, data: dict, **kwargs) -> dict:
         if data["country"] is None and data["region"] is None:
-            raise ValidationError("Give a country, or at least a region.", "country")
+            raise ValidationError(gettext("Give a country, or at least a region."), "country")
         if data["country"] is not None:
             region = vocabulary.region_of(data["country"])
             if data["region"] not in (None, region):
-                raise ValidationError(f"{data['country']} is in {region}.", "region")
+                raise ValidationError(gettext(
+                    "%(country)s (%(code)s) is in the %(region)s (%(id)s).",
+                    country=country_name(data["country"]), code=data["country"],
+                    region=gettext(vocabulary.REGIONS[region].label), id=region), "region")
             data["region"] = region
         return data
 
@@ -98,11 +104,12 @@ class DecisionRuleInput(InputSchema):
     def fits_its_kind(self, data: dict, **kwargs) -> None:
         decider = {k: v for k, v in (data.get("decider") or {}).items() if v}
         if data.get("kind") == "unilateral" and not decider:
-            raise ValidationError("Name the stakeholder_group or region that decides.", "decider")
+            raise ValidationError(gettext("Name the stakeholder group or region that decides."),
+                                  "decider")
         if data.get("kind") != "unilateral" and decider:
-            raise ValidationError("Only a unilateral rule has a decider.", "decider")
+            raise ValidationError(gettext("Only a unilateral rule has a decider."), "decider")
         if data.get("kind") != "vote" and data.get("chambers"):
-            raise ValidationError("Only a vote has chambers.", "chambers")
+            raise ValidationError(gettext("Only a vote has chambers."), "chambers")
 
     @post_load
     def as_recorded(self, data: dict, **kwargs) -> dict:

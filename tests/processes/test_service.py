@@ -109,7 +109,7 @@ def test_an_editor_steward_may_edit_but_another_editor_may_not(app, record, make
          "participants.0.country", "Give a country, or at least a region"),
         ({"participants": [{"stakeholder_group": "government", "country": "KE",
                             "region": "asia_pacific"}]},
-         "participants.0.region", "KE is in africa"),
+         "participants.0.region", "Kenya (KE) is in the African Group (africa)."),
         ({"decision_rule": council(("government", "africa", 1), rule="most")},
          "decision_rule.chambers.0.pass", "'most' is not a pass rule"),
         ({"decision_rule": {"kind": "unilateral"}}, "decision_rule.decider", "Name the"),

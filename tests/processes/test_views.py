@@ -120,7 +120,7 @@ def test_bad_grid_counts_are_shown_in_the_form_and_nothing_is_saved(client, logi
             "csrf_token": csrf_token(client, "/processes/new")}
     response = client.post("/processes/new", data=data)
     assert response.status_code == 422
-    assert "'many' for government in africa is not a whole number." in text(response)
+    assert "'many' for Governments in the African Group is not a whole number." in text(response)
     assert client.get("/processes/access-coalition").status_code == 404
 
 
