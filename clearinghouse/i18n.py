@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format, get_timezone_gmt
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel, get_locale, get_timezone, get_translations
@@ -140,6 +141,16 @@ def translations_for_form(translations: Mapping) -> dict[str, str]:
             for code, texts in translations.items() for field, text in texts.items()}
 
 
+def words(items) -> str:
+    """A list joined the reader's way: "A, B, and C", "A、B和C", "A, B et C"."""
+    return format_list([str(item) for item in items], locale=language())
+
+
+def language_name(code: str) -> str:
+    """An ISO 639-1 language's name in the reader's language, from Babel's CLDR data."""
+    return Locale.parse(language()).languages.get(code, code)
+
+
 def country_name(code: str) -> str:
     """A country's name: in English as our sourced list has it, otherwise from the CLDR
     data Babel carries."""
@@ -182,6 +193,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_day, "date")
     app.add_template_filter(number, "number")
+    app.add_template_filter(words, "words")
+    app.add_template_filter(language_name, "language_name")
     app.jinja_env.globals.update(languages=LANGUAGES, language=language,
                                  direction=direction, timezone_name=timezone_name,
                                  percent=percent, country_name=country_name,

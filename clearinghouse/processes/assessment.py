@@ -6,7 +6,6 @@ posted draft are assessed by the same code.
 
 from datetime import date, datetime
 
-from babel.lists import format_list
 from flask_babel import gettext, ngettext
 from sqlalchemy.orm import Session
 
@@ -116,7 +115,7 @@ def read(value) -> str:
         case {"date": day}:
             return i18n.format_day(date.fromisoformat(day))
         case list():
-            return format_list([read(item) for item in value], locale=i18n.language())
+            return i18n.words(read(item) for item in value)
         case int():
             return i18n.number(value)
         case str():  # a record's own words, isolated from the sentence's direction

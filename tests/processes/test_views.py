@@ -182,3 +182,11 @@ def test_gaps_pages_partly_covered_issues_separately_and_refuses_unknown_lists(
     assert "Access" in gaps and "Spam" not in gaps
     assert "Spam" in partial and "Access" not in partial
     assert client.get("/gaps?show=covered").status_code == 422
+
+
+def test_a_processs_languages_are_named_in_the_readers_language(client, registered):
+    assert "<dt>Languages</dt><dd>English and French</dd>" in text(client.get(f"/processes/{SLUG}"))
+    french = text(client.get(f"/processes/{SLUG}", headers={"Accept-Language": "fr"}))
+    assert "<dd>anglais et français</dd>" in french
+    chinese = text(client.get(f"/processes/{SLUG}", headers={"Accept-Language": "zh"}))
+    assert "<dd>英语和法语</dd>" in chinese
