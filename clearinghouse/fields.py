@@ -65,6 +65,17 @@ class Slug(fields.String):
 # In the reader's language, as a form shows it; marshmallow fills in {min} and {max}.
 BETWEEN = lazy_gettext("Use between {min} and {max} characters.")
 AT_MOST = lazy_gettext("Use at most {max} characters.")
+FEWER = lazy_gettext("Give at most {max}.")
+IN_RANGE = lazy_gettext("Give a number from {min} to {max}.")
+
+
+def at_most(count: int) -> validate.Length:
+    """A list of at most `count` items."""
+    return validate.Length(max=count, error=FEWER)
+
+
+def in_range(least: float, most: float) -> validate.Range:
+    return validate.Range(least, most, error=IN_RANGE)
 
 
 class Text(fields.String):

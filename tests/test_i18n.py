@@ -196,3 +196,12 @@ def test_the_validation_librarys_own_messages_are_translated_too(client, token_f
     assert english.status_code == russian.status_code == 422
     assert english.json["errors"]["title"] == ["Not a valid string."]
     assert russian.json["errors"]["title"] not in (["Not a valid string."], [""])
+
+
+def test_limits_on_lists_and_numbers_are_said_in_the_readers_language(client, token_for):
+    editor = token_for("editor")
+    sent = {**ISSUE, "aspects": ["one"] * 1000}
+    english = client.post("/api/v1/issues", json=sent, headers=editor)
+    spanish = client.post("/api/v1/issues", json=sent, headers={**editor, "Accept-Language": "es"})
+    assert english.json["errors"]["aspects"] == ["Give at most 20."]
+    assert spanish.json["errors"]["aspects"] not in (["Give at most 20."], [""])

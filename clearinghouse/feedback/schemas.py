@@ -8,7 +8,7 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from .. import vocabulary
-from ..fields import CONTROL, Country, Flag, Language, Moment, Slug, Term, Text
+from ..fields import AT_MOST, CONTROL, Country, Flag, Language, Moment, Slug, Term, Text, at_most
 from ..pagination import ListArgs, page_schema
 from ..types import utcnow
 from ..validation import InputSchema, Partial
@@ -28,7 +28,7 @@ class QuestionInput(InputSchema):
     kind = Term(vocabulary.QUESTION_KINDS, "a question kind", required=True)
     prompt = Text(500, min_length=1, required=True)
     options = fields.List(Text(200, min_length=1), load_default=list,
-                          validate=validate.Length(max=20))
+                          validate=at_most(20))
 
     @validates_schema
     def options_fit_the_kind(self, data: dict, **kwargs) -> None:
@@ -47,11 +47,11 @@ class ConsultationInput(InputSchema):
     title = Text(200, min_length=1, required=True)
     text = Text(50_000, load_default="", metadata={"description": "The proposal, or a summary."})
     url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
-                     validate=validate.Length(max=2000))
+                     validate=validate.Length(max=2000, error=AT_MOST))
     sections = fields.List(fields.Nested(SectionInput), load_default=list,
-                           validate=validate.Length(max=100))
+                           validate=at_most(100))
     questions = fields.List(fields.Nested(QuestionInput), load_default=list,
-                            validate=validate.Length(max=50))
+                            validate=at_most(50))
     opens_at = Moment(required=True)
     closes_at = Moment(required=True)
     moderation = Term(vocabulary.MODERATION, "a moderation mode", load_default="post")
@@ -130,11 +130,11 @@ class SubmissionInput(InputSchema):
     organisation = Text(200, load_default="")
     on_behalf_of_organisation = Flag(load_default=False)
     answers = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict,
-                          validate=validate.Length(max=50),
+                          validate=at_most(50),
                           metadata={"description": "Question id to answer: 1-5 for scale, an "
                                     "option, a list of options, or text."})
     comments = fields.List(fields.Nested(SectionComment), load_default=list,
-                           validate=validate.Length(max=100))
+                           validate=at_most(100))
     comment = Text(10_000, load_default="")
     language = Language(load_default="en")
     consent_to_publish = Flag(load_default=False)

@@ -1,10 +1,10 @@
 """What an issue looks like coming in (IssueInput, IssuePatch) and going out (IssueSchema)."""
 
 from flask import url_for
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import Schema, fields, post_load
 
 from .. import vocabulary
-from ..fields import Slug, Term, Text, in_languages
+from ..fields import Slug, Term, Text, at_most, in_languages
 from ..pagination import ListArgs, page_schema
 from ..validation import InputSchema, Partial
 
@@ -26,12 +26,12 @@ class IssueInput(InputSchema):
     action_lines = fields.List(
         Term(vocabulary.ACTION_LINES, "a WSIS Action Line code"),
         load_default=list,
-        validate=validate.Length(max=MAX_ACTION_LINES),
+        validate=at_most(MAX_ACTION_LINES),
     )
     aspects = fields.List(
         Text(300, min_length=1),
         load_default=list,
-        validate=validate.Length(max=MAX_ASPECTS),
+        validate=at_most(MAX_ASPECTS),
         metadata={"description": "The aspects that need global policy making, in order."},
     )
     priority = Term(vocabulary.PRIORITIES, "a priority", load_default="medium")

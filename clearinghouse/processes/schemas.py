@@ -7,7 +7,19 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from .. import vocabulary
-from ..fields import Country, Flag, Language, Moment, Slug, Term, Text, in_languages
+from ..fields import (
+    AT_MOST,
+    Country,
+    Flag,
+    Language,
+    Moment,
+    Slug,
+    Term,
+    Text,
+    at_most,
+    in_languages,
+    in_range,
+)
 from ..i18n import country_name
 from ..pagination import ListArgs, page_schema
 from ..validation import InputSchema, Partial
@@ -43,7 +55,8 @@ class EventInput(InputSchema):
 
 class DocumentInput(InputSchema):
     title = Text(200, min_length=1, required=True)
-    url = fields.Url(required=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
+    url = fields.Url(required=True, schemes={"http", "https"},
+                     validate=validate.Length(max=2000, error=AT_MOST))
     kind = Term(vocabulary.DOCUMENT_KINDS, "a document kind", load_default="other")
 
 
@@ -56,7 +69,7 @@ class ParticipantInput(InputSchema):
     country = Country(load_default=None, allow_none=True)
     region = Term(*REGION, load_default=None, allow_none=True,
                   metadata={"description": "Derived from the country when one is given."})
-    count = fields.Integer(load_default=1, validate=validate.Range(1, 1_000_000))
+    count = fields.Integer(load_default=1, validate=in_range(1, 1_000_000))
 
     @post_load
     def derive_region(self, data: dict, **kwargs) -> dict:
@@ -76,8 +89,8 @@ class ParticipantInput(InputSchema):
 class SeatInput(InputSchema):
     stakeholder_group = Term(*GROUP, required=True)
     region = Term(*REGION, required=True)
-    count = fields.Integer(load_default=1, validate=validate.Range(0, 100_000))
-    weight = fields.Float(load_default=1, validate=validate.Range(0, 1_000_000),
+    count = fields.Integer(load_default=1, validate=in_range(0, 100_000))
+    weight = fields.Float(load_default=1, validate=in_range(0, 1_000_000),
                           allow_nan=False)
 
 
@@ -86,7 +99,7 @@ class ChamberInput(InputSchema):
     pass_ = Term(vocabulary.PASS_RULES, "a pass rule", data_key="pass", attribute="pass",
                  load_default="majority")
     seats = fields.List(fields.Nested(SeatInput), load_default=list,
-                        validate=validate.Length(max=500))
+                        validate=at_most(500))
 
 
 class DeciderInput(InputSchema):
@@ -97,7 +110,7 @@ class DeciderInput(InputSchema):
 class DecisionRuleInput(InputSchema):
     kind = Term(vocabulary.DECISION_RULES, "a decision rule", required=True)
     chambers = fields.List(fields.Nested(ChamberInput), load_default=list,
-                           validate=validate.Length(max=10))
+                           validate=at_most(10))
     decider = fields.Nested(DeciderInput, load_default=None, allow_none=True)
 
     @validates_schema
@@ -129,7 +142,7 @@ class ProcessTexts(InputSchema):
 class ProcessInput(InputSchema):
     name = Text(200, min_length=1, required=True)
     slug = Slug(metadata={"description": "Derived from the name when left out."})
-    issues = fields.List(Slug(), load_default=list, validate=validate.Length(max=50),
+    issues = fields.List(Slug(), load_default=list, validate=at_most(50),
                          metadata={"description": "Slugs of registered issues."})
     convener = Text(200, load_default="")
     stage = Term(vocabulary.STAGES, "a lifecycle stage", load_default="proposed")
@@ -142,13 +155,13 @@ class ProcessInput(InputSchema):
     participation = fields.Nested(ParticipationInput, load_default=lambda: ParticipationInput()
                                   .load({}))
     recourse = Text(2000, load_default="")
-    languages = fields.List(Language(), load_default=list, validate=validate.Length(max=50))
+    languages = fields.List(Language(), load_default=list, validate=at_most(50))
     events = fields.List(fields.Nested(EventInput), load_default=list,
-                         validate=validate.Length(max=500))
+                         validate=at_most(500))
     documents = fields.List(fields.Nested(DocumentInput), load_default=list,
-                            validate=validate.Length(max=500))
+                            validate=at_most(500))
     participants = fields.List(fields.Nested(ParticipantInput), load_default=list,
-                               validate=validate.Length(max=5000))
+                               validate=at_most(5000))
     decision_rule = fields.Nested(DecisionRuleInput, load_default=None, allow_none=True)
     translations = in_languages(ProcessTexts)
     illustrative = fields.List(

@@ -104,7 +104,7 @@ def test_an_editor_steward_may_edit_but_another_editor_may_not(app, record, make
         ({"participants": [{"stakeholder_group": "government", "country": "XX"}]},
          "participants.0.country", "'XX' is not an ISO 3166-1 alpha-2 country code"),
         ({"participants": [{"stakeholder_group": "government", "country": "KE", "count": -2}]},
-         "participants.0.count", "greater than or equal to 1"),
+         "participants.0.count", "Give a number from 1 to 1000000."),
         ({"participants": [{"stakeholder_group": "government"}]},
          "participants.0.country", "Give a country, or at least a region"),
         ({"participants": [{"stakeholder_group": "government", "country": "KE",
