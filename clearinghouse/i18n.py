@@ -99,22 +99,25 @@ def format_datetime(value: datetime | None) -> str:
         time, format_date(local, "medium", locale=locale))
 
 
-def format_day(value: date | datetime | None) -> str:
+# `locale`, where a function takes one, spares a caller that formats many values the
+# request-context lookup of the reader's language for each.
+
+def format_day(value: date | datetime | None, locale: str | None = None) -> str:
     """A day in the reader's language; a moment's day where the reader is."""
     if isinstance(value, datetime):
         value = value.astimezone(zone())
-    return format_date(value, "medium", locale=language()) if value else ""
+    return format_date(value, "medium", locale=locale or language()) if value else ""
 
 
-def number(value) -> str:
-    return "" if value is None else format_decimal(value, locale=language())
+def number(value, locale: str | None = None) -> str:
+    return "" if value is None else format_decimal(value, locale=locale or language())
 
 
-def percent(share: float | None, decimals: int = 0) -> str:
+def percent(share: float | None, decimals: int = 0, locale: str | None = None) -> str:
     """`share` as a percentage, with up to `decimals` decimal places."""
     if share is None:
         return ""
-    return format_percent(round(share, decimals + 2), locale=language(),
+    return format_percent(round(share, decimals + 2), locale=locale or language(),
                           decimal_quantization=not decimals)
 
 
@@ -141,9 +144,9 @@ def translations_for_form(translations: Mapping) -> dict[str, str]:
             for code, texts in translations.items() for field, text in texts.items()}
 
 
-def words(items) -> str:
+def words(items, locale: str | None = None) -> str:
     """A list joined the reader's way: "A, B, and C", "A、B和C", "A, B et C"."""
-    return format_list([str(item) for item in items], locale=language())
+    return format_list([str(item) for item in items], locale=locale or language())
 
 
 def language_name(code: str) -> str:

@@ -5,8 +5,10 @@ posted draft are assessed by the same code.
 """
 
 from datetime import date, datetime
+from functools import partial
 
-from flask_babel import gettext, ngettext
+from babel.support import Translations
+from flask_babel import get_translations
 from sqlalchemy.orm import Session
 
 from .. import activity, i18n, vocabulary
@@ -95,29 +97,31 @@ def findings(result: dict) -> list[str]:
     stored before findings were kept as phrases too."""
     if "phrases" not in result:
         return result["findings"]
-    return [read(phrase) for phrase in result["phrases"]]
+    reading = partial(read, get_translations(), i18n.language())
+    return [reading(phrase) for phrase in result["phrases"]]
 
 
-def read(value) -> str:
-    """A phrase or one of its values, as `phrases.encode` stored it, in the reader's
-    language."""
+def read(words: Translations, locale: str, value) -> str:
+    """A phrase or one of its values, as `phrases.encode` stored it, in `locale` through
+    the catalogue `words`."""
     match value:
         case {"message": message, "values": values}:
-            return gettext(message).format(**{name: read(v) for name, v in values.items()})
+            return words.ugettext(message).format(
+                **{name: read(words, locale, v) for name, v in values.items()})
         case {"term": key}:
-            return gettext(LABELS[key])
+            return words.ugettext(LABELS[key])
         case {"share": share}:
-            return i18n.percent(share, decimals=1)
+            return i18n.percent(share, decimals=1, locale=locale)
         case {"days": count}:
-            return ngettext("%(num)s day", "%(num)s days", count)
+            return words.ungettext("%(num)s day", "%(num)s days", count) % {"num": count}
         case {"number": amount}:
-            return i18n.number(amount)
+            return i18n.number(amount, locale)
         case {"date": day}:
-            return i18n.format_day(date.fromisoformat(day))
+            return i18n.format_day(date.fromisoformat(day), locale)
         case list():
-            return i18n.words(read(item) for item in value)
+            return i18n.words((read(words, locale, item) for item in value), locale)
         case int():
-            return i18n.number(value)
+            return i18n.number(value, locale)
         case str():  # a record's own words, isolated from the sentence's direction
             return f"\u2068{value}\u2069"
     return str(value)

@@ -108,7 +108,7 @@ def phrases():
 
 def read(app, stored, language):
     with app.test_request_context(), force_locale(language):
-        return assessment.read(stored)
+        return assessment.findings({"phrases": [stored]})[0]
 
 
 def test_the_facts_reach_every_message_the_engine_writes():
